@@ -1,0 +1,51 @@
+# Two commands on a fresh machine with Python 3.11+ and make:  make run  ·  make test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: install run serve migrate seed test test-postgres lint format bench backup restore clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	mkdir -p var/celery/out var/celery/processed
+	$(PY) manage.py migrate --no-input
+
+seed: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+# Web (gunicorn), Celery worker and beat scheduler together; Ctrl-C stops all three.
+run: seed
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} PORT=$(PORT) BIN=$(BIN) ./scripts/run.sh
+
+test: install
+	DJANGO_TESTING=1 CELERY_TASK_ALWAYS_EAGER=1 $(BIN)/pytest -q -n 2
+
+# The suite on PostgreSQL with a real Celery worker on Redis (what .ci/run does after `make test`).
+test-postgres: install
+	./scripts/test-postgres.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: migrate
+	DJANGO_TESTING=1 $(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,79 @@
+"""API conventions shared by every app: one error shape, one pagination, tenant-scoped viewsets.
+
+Error shape (every 4xx from every endpoint):
+    {"error": {"code": "invalid", "message": "...", "fields": {"field": ["..."], ...}}}
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _django_validation_to_fields(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"error": {"code": exc.code, "message": exc.message, "fields": exc.fields}}
+        if exc.allowed is not None:
+            body["error"]["allowed"] = exc.allowed
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=_django_validation_to_fields(exc))
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    fields: dict = {}
+    if isinstance(exc, exceptions.ValidationError):
+        if isinstance(detail, dict):
+            fields = detail
+        else:
+            fields = {"non_field_errors": detail}
+        message = "提交的数据有误"
+        first = next(iter(fields.values()), None)
+        if first:
+            message = f"{message}: {first[0] if isinstance(first, list) else first}"
+        code = "invalid"
+    else:
+        message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
+        code = getattr(getattr(exc, "detail", None), "code", None) or exc.default_code
+    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    return response
+
+
+def error_response(message: str, *, code: str = "invalid", fields: dict | None = None, status_code=400):
+    return Response(
+        {"error": {"code": code, "message": message, "fields": fields or {}}},
+        status=status_code or status.HTTP_400_BAD_REQUEST,
+    )
+
+
+class ScopedQuerysetMixin:
+    """Every API view starts from `Model.objects.visible_to(user)`; nothing filters by tenant by hand.
+
+    An object outside the user's scope is therefore simply absent: 404 on detail, missing from lists.
+    """
+
+    def get_queryset(self):
+        qs = self.queryset.model.objects.visible_to(self.request.user)
+        return self.optimise(qs)
+
+    def optimise(self, qs):
+        return qs

@@ -1,0 +1,14 @@
+from .roles import Role, scope_for
+
+
+def roles(request):
+    """Expose the user's scope to templates (menus show what the roles allow)."""
+    scope = scope_for(getattr(request, "user", None))
+    return {
+        "scope": scope,
+        "is_office": bool(scope.managed_community_ids) or scope.is_superuser,
+        "is_town": bool(scope.town_ids) or scope.is_superuser,
+        "is_officer": bool(scope.officer_community_ids),
+        "is_member": Role.MEMBER in scope.roles,
+        "is_employer": bool(scope.employer_ids),
+    }

@@ -1,0 +1,98 @@
+"""Roles and the one scoping mechanism every API view, page and admin list uses.
+
+A user's roles are rows of RoleAssignment, each tied to the organisation it applies to (a town, a
+community or an employer). `scope_for(user)` reads them once per request into a `Scope`, and each
+model's queryset has `visible_to(user)` built on it. Views never filter by tenant by hand.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    TOWN_SUPERVISOR = "town_supervisor", "镇管理/督查"
+    SECRETARY = "secretary", "社区党总支书记"
+    STAFF = "staff", "社区工作人员"
+    OFFICE_DIRECTOR = "office_director", "社区办公室主任"
+    OFFICER = "officer", "民情信息员"
+    MEMBER = "member", "在职党员"
+    EMPLOYER_LIAISON = "employer_liaison", "单位党组织联络人"
+    DEPUTY = "deputy", "两代表一委员"
+
+
+TOWN_ROLES = {Role.TOWN_SUPERVISOR}
+COMMUNITY_ROLES = {Role.SECRETARY, Role.STAFF, Role.OFFICE_DIRECTOR, Role.OFFICER, Role.MEMBER, Role.DEPUTY}
+EMPLOYER_ROLES = {Role.EMPLOYER_LIAISON}
+# Roles that run a community's office: keep the roster, confirm registrations, appoint officers, route cases.
+MANAGING_ROLES = {Role.SECRETARY, Role.STAFF, Role.OFFICE_DIRECTOR}
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None = None
+    is_superuser: bool = False
+    town_ids: frozenset = field(default_factory=frozenset)
+    # communities whose office this user runs (own managing roles + every community of a supervised town)
+    managed_community_ids: frozenset = field(default_factory=frozenset)
+    # communities where this user holds any role at all (officer, member, deputy included)
+    community_ids: frozenset = field(default_factory=frozenset)
+    officer_community_ids: frozenset = field(default_factory=frozenset)
+    deputy_community_ids: frozenset = field(default_factory=frozenset)
+    employer_ids: frozenset = field(default_factory=frozenset)
+    roles: frozenset = field(default_factory=frozenset)
+    person_id: int | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def manages(self, community_id: int | None) -> bool:
+        return self.is_superuser or community_id in self.managed_community_ids
+
+    def supervises_town(self, town_id: int | None) -> bool:
+        return self.is_superuser or town_id in self.town_ids
+
+    def has_role(self, *roles) -> bool:
+        return self.is_superuser or bool(self.roles.intersection(roles))
+
+
+ANONYMOUS_SCOPE = Scope()
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, computed once and cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS_SCOPE
+    cached = getattr(user, "_minqing_scope", None)
+    if cached is not None:
+        return cached
+    from .models import Community, Person, RoleAssignment
+
+    assignments = list(
+        RoleAssignment.objects.filter(user=user).values_list("role", "town_id", "community_id", "employer_id")
+    )
+    town_ids = {t for role, t, _, _ in assignments if role in TOWN_ROLES and t}
+    managed = {c for role, _, c, _ in assignments if role in MANAGING_ROLES and c}
+    if town_ids:
+        managed |= set(Community.objects.filter(town_id__in=town_ids).values_list("pk", flat=True))
+    person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+    scope = Scope(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        town_ids=frozenset(town_ids),
+        managed_community_ids=frozenset(managed),
+        community_ids=frozenset(managed | {c for _, _, c, _ in assignments if c}),
+        officer_community_ids=frozenset(c for role, _, c, _ in assignments if role == Role.OFFICER and c),
+        deputy_community_ids=frozenset(c for role, _, c, _ in assignments if role == Role.DEPUTY and c),
+        employer_ids=frozenset(e for role, _, _, e in assignments if role in EMPLOYER_ROLES and e),
+        roles=frozenset(role for role, *_ in assignments),
+        person_id=person_id,
+    )
+    user._minqing_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    if hasattr(user, "_minqing_scope"):
+        del user._minqing_scope

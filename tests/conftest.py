@@ -1,0 +1,107 @@
+"""Shared fixtures: a small named cast per tenant, so a permission test reads like a sentence.
+
+    cast.secretary      书记 of 北街 (the home community of most tests)
+    cast.staff          社区工作人员 of 北街
+    cast.director       办公室主任 of 北街
+    cast.town           镇 supervisor of 城关镇 (sees 北街 and 长城)
+    cast.officer        民情信息员 of 北街 (an activist, appointed)
+    cast.member         在职党员 living in 北街, working at 县人民医院, with a login
+    cast.liaison        联络人 of 县人民医院's party organisation
+    cast.deputy         两代表一委员 at 北街
+    cast.other_secretary  书记 of 长城 (another community of the same town)
+    cast.other_town     supervisor of 东关镇 (another town)
+    cast.other_liaison  联络人 of 县财政局 (another employer)
+    cast.outsider       a login with no role at all
+"""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from rest_framework.test import APIClient
+
+from members.models import MemberCategory
+from members.roles import Role
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def cast(db):
+    town = f.TownFactory(name="城关镇", code="chengguan")
+    other_town = f.TownFactory(name="东关镇", code="dongguan")
+    beijie = f.CommunityFactory(town=town, name="北街社区", code="beijie", officer_quota=2)
+    changcheng = f.CommunityFactory(town=town, name="长城社区", code="changcheng")
+    dongguan_c = f.CommunityFactory(town=other_town, name="东关社区", code="dongguanc")
+    hospital = f.EmployerFactory(town=town, name="县人民医院")
+    finance = f.EmployerFactory(town=town, name="县财政局")
+    b1 = f.BuildingFactory(community=beijie, name="1号楼")
+    b2 = f.BuildingFactory(community=beijie, name="2号楼")
+    cc1 = f.BuildingFactory(community=changcheng, name="1号楼")
+
+    def login(username, role=None, **org):
+        user = f.UserFactory(username=username, first_name=username)
+        if role:
+            f.RoleFactory(user=user, role=role, **org)
+        return user
+
+    secretary = login("alice", Role.SECRETARY, community=beijie)
+    staff = login("bob", Role.STAFF, community=beijie)
+    director = login("dora", Role.OFFICE_DIRECTOR, community=beijie)
+    town_user = login("tom", Role.TOWN_SUPERVISOR, town=town)
+    liaison = login("lily", Role.EMPLOYER_LIAISON, employer=hospital)
+    deputy = login("dan", Role.DEPUTY, community=beijie)
+    other_secretary = login("carl", Role.SECRETARY, community=changcheng)
+    other_town_user = login("otto_town", Role.TOWN_SUPERVISOR, town=other_town)
+    other_liaison = login("finn", Role.EMPLOYER_LIAISON, employer=finance)
+    outsider = login("oscar")
+
+    member = login("mike", Role.MEMBER, community=beijie)
+    member_person = f.PersonFactory(community=beijie, name="马明", user=member, building=b1, unit_room="1单元101")
+    f.MembershipFactory(person=member_person, employer=hospital, specialties=["法律咨询"])
+
+    officer = login("olga", Role.OFFICER, community=beijie)
+    officer_person = f.PersonFactory(community=beijie, name="欧兰", user=officer, building=b2)
+    officer_row = f.OfficerFactory(community=beijie, person=officer_person, appointed_on=dt.date(2026, 1, 5))
+
+    # Someone in the other community, to prove it stays invisible.
+    foreign_person = f.PersonFactory(community=changcheng, name="陈外", building=cc1)
+    f.MembershipFactory(person=foreign_person, employer=finance)
+
+    return SimpleNamespace(
+        town_obj=town, other_town_obj=other_town, beijie=beijie, changcheng=changcheng, dongguan=dongguan_c,
+        hospital=hospital, finance=finance, b1=b1, b2=b2, cc1=cc1,
+        secretary=secretary, staff=staff, director=director, town=town_user, liaison=liaison, deputy=deputy,
+        other_secretary=other_secretary, other_town=other_town_user, other_liaison=other_liaison,
+        outsider=outsider, member=member, member_person=member_person, officer=officer,
+        officer_person=officer_person, officer_row=officer_row, foreign_person=foreign_person,
+        MemberCategory=MemberCategory,
+    )
+
+
+ROLE_NAMES = [
+    "secretary", "staff", "director", "town", "officer", "member", "liaison", "deputy",
+    "other_secretary", "other_town", "other_liaison", "outsider", "anonymous",
+]
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def as_user(cast):
+    """as_user("secretary") → an APIClient logged in as that persona (or anonymous)."""
+
+    def make(name: str) -> APIClient:
+        client = APIClient()
+        if name != "anonymous":
+            client.force_authenticate(getattr(cast, name))
+        return client
+
+    return make
