@@ -6,7 +6,7 @@ Error shape (every 4xx from every endpoint):
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -21,7 +21,9 @@ class Pagination(pagination.PageNumberPagination):
 
 def _django_validation_to_fields(exc: DjangoValidationError) -> dict:
     if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+        return {
+            field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()
+        }
     return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
@@ -42,10 +44,7 @@ def exception_handler(exc, context):
     detail = response.data
     fields: dict = {}
     if isinstance(exc, exceptions.ValidationError):
-        if isinstance(detail, dict):
-            fields = detail
-        else:
-            fields = {"non_field_errors": detail}
+        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
         message = "提交的数据有误"
         first = next(iter(fields.values()), None)
         if first:
@@ -77,3 +76,24 @@ class ScopedQuerysetMixin:
 
     def optimise(self, qs):
         return qs
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A PrimaryKeyRelatedField whose choices are what the requesting user may see.
+
+    A foreign object's id is rejected as "does not exist" (400) exactly like a missing one, so a client
+    can neither tell them apart nor attach another tenant's object.
+    """
+
+    def __init__(self, model=None, **kwargs):
+        self.model = model
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", model.objects.all() if model is not None else None)
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        qs = super().get_queryset()
+        if request is None:
+            return qs.none()
+        return qs.model.objects.visible_to(request.user)

@@ -1,5 +1,25 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter(trailing_slash=True)
+from core.api_views import NotificationViewSet
 
-urlpatterns = router.urls
+from . import api
+
+router = SimpleRouter(trailing_slash=True)
+router.register("towns", api.TownViewSet, basename="town")
+router.register("communities", api.CommunityViewSet, basename="community")
+router.register("compounds", api.CompoundViewSet, basename="compound")
+router.register("buildings", api.BuildingViewSet, basename="building")
+router.register("employers", api.EmployerViewSet, basename="employer")
+router.register("people", api.PersonViewSet, basename="person")
+router.register("registrations", api.RegistrationViewSet, basename="registration")
+router.register("officers", api.OfficerViewSet, basename="officer")
+router.register("zones", api.ZoneViewSet, basename="zone")
+router.register("roster-imports", api.RosterImportViewSet, basename="roster-import")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("me/", api.MeView.as_view(), name="me"),
+    path("roster-export/", api.RosterExportView.as_view(), name="roster-export"),
+    *router.urls,
+]

@@ -120,7 +120,9 @@ class PlaceQuerySet(ScopedQuerySet):
 class Compound(models.Model):
     """楼院 / 小区 — a compound of buildings inside a community."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="compounds", verbose_name="社区")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="compounds", verbose_name="社区"
+    )
     name = models.CharField("名称", max_length=80)
 
     objects = PlaceQuerySet.as_manager()
@@ -138,9 +140,16 @@ class Compound(models.Model):
 class Building(models.Model):
     """楼栋. Named within its community (rosters say only '14号楼'); the compound is optional."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="buildings", verbose_name="社区")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="buildings", verbose_name="社区"
+    )
     compound = models.ForeignKey(
-        Compound, on_delete=models.SET_NULL, null=True, blank=True, related_name="buildings", verbose_name="楼院"
+        Compound,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="buildings",
+        verbose_name="楼院",
     )
     name = models.CharField("楼栋", max_length=50)
 
@@ -193,18 +202,26 @@ class Employer(models.Model):
 class RoleAssignmentQuerySet(ScopedQuerySet):
     def _visible(self, scope):
         return self.filter(
-            Q(community_id__in=scope.managed_community_ids) | Q(town_id__in=scope.town_ids) | Q(user_id=scope.user_id)
+            Q(community_id__in=scope.managed_community_ids)
+            | Q(town_id__in=scope.town_ids)
+            | Q(user_id=scope.user_id)
         )
 
 
 class RoleAssignment(models.Model):
     """One role of one user in one organisation (a town, a community or an employer)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="账号")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name="账号"
+    )
     role = models.CharField("角色", max_length=30, choices=Role.choices)
     town = models.ForeignKey(Town, on_delete=models.CASCADE, null=True, blank=True, verbose_name="镇")
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, null=True, blank=True, verbose_name="社区")
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, null=True, blank=True, verbose_name="单位")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, null=True, blank=True, verbose_name="社区"
+    )
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, null=True, blank=True, verbose_name="单位"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
@@ -216,8 +233,18 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 name="role_has_exactly_its_organisation",
                 condition=(
-                    Q(role=Role.TOWN_SUPERVISOR, town__isnull=False, community__isnull=True, employer__isnull=True)
-                    | Q(role=Role.EMPLOYER_LIAISON, employer__isnull=False, town__isnull=True, community__isnull=True)
+                    Q(
+                        role=Role.TOWN_SUPERVISOR,
+                        town__isnull=False,
+                        community__isnull=True,
+                        employer__isnull=True,
+                    )
+                    | Q(
+                        role=Role.EMPLOYER_LIAISON,
+                        employer__isnull=False,
+                        town__isnull=True,
+                        community__isnull=True,
+                    )
                     | (
                         Q(community__isnull=False, town__isnull=True, employer__isnull=True)
                         & ~Q(role__in=[Role.TOWN_SUPERVISOR, Role.EMPLOYER_LIAISON])
@@ -271,7 +298,12 @@ class Person(models.Model):
         "身份证号码", max_length=18, null=True, blank=True, unique=True, validators=[validate_id_number]
     )
     building = models.ForeignKey(
-        Building, on_delete=models.SET_NULL, null=True, blank=True, related_name="residents", verbose_name="楼栋"
+        Building,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name="楼栋",
     )
     unit_room = models.CharField("单元/门牌", max_length=50, blank=True)
     user = models.OneToOneField(
@@ -309,11 +341,18 @@ class MemberCategory(models.TextChoices):
 class PartyMembership(models.Model):
     """党员信息. In-service members (在职党员) have an employer and are dual-managed (双重管理)."""
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="membership", verbose_name="人员")
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="membership", verbose_name="人员"
+    )
     category = models.CharField("党员类别", max_length=20, choices=MemberCategory.choices)
     joined_on = models.DateField("入党时间", null=True, blank=True)
     employer = models.ForeignKey(
-        Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name="工作单位"
+        Employer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name="工作单位",
     )
     position = models.CharField("职务", max_length=50, blank=True)
     specialties = models.JSONField("专长", default=list, blank=True)
@@ -378,7 +417,9 @@ class Registration(models.Model):
     one that points back to it, so the history is kept.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations", verbose_name="党员")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="registrations", verbose_name="党员"
+    )
     community = models.ForeignKey(
         Community, on_delete=models.PROTECT, related_name="registrations", verbose_name="报到社区"
     )
@@ -399,7 +440,11 @@ class Registration(models.Model):
     )
     return_reason = models.CharField("退回原因", max_length=300, blank=True)
     transferred_from = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="transferred_to",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transferred_to",
         verbose_name="转自",
     )
 
@@ -436,6 +481,9 @@ class RegistrationEvent(models.Model):
         verbose_name = "报到记录"
         verbose_name_plural = "报到记录"
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
 
 
 # ------------------------------------------------------------------------------- information officers
@@ -486,16 +534,27 @@ class OfficerQuerySet(ScopedQuerySet):
 class InformationOfficer(models.Model):
     """民情信息员: appointed by the branch (聘用), entered on the roster (登记造册), given a letter (聘书)."""
 
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="officers", verbose_name="社区")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="officer_posts", verbose_name="人员")
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="officers", verbose_name="社区"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="officer_posts", verbose_name="人员"
+    )
     appointment_no = models.CharField("聘书编号", max_length=30)
     appointed_on = models.DateField("聘用日期")
     term_end = models.DateField("聘期至")
     source = models.CharField("人员来源", max_length=30, choices=OfficerSource.choices)
     compound = models.ForeignKey(
-        Compound, on_delete=models.SET_NULL, null=True, blank=True, related_name="officers", verbose_name="负责楼院"
+        Compound,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name="负责楼院",
     )
-    status = models.CharField("状态", max_length=10, choices=OfficerStatus.choices, default=OfficerStatus.ACTIVE)
+    status = models.CharField(
+        "状态", max_length=10, choices=OfficerStatus.choices, default=OfficerStatus.ACTIVE
+    )
     ended_on = models.DateField("离任日期", null=True, blank=True)
     end_reason = models.CharField("离任原因", max_length=20, choices=OfficerEndReason.choices, blank=True)
     appointed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -508,11 +567,15 @@ class InformationOfficer(models.Model):
         verbose_name_plural = "民情信息员"
         ordering = ["community_id", "appointment_no"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "appointment_no"], name="officer_appointment_no_unique"),
+            models.UniqueConstraint(
+                fields=["community", "appointment_no"], name="officer_appointment_no_unique"
+            ),
             models.UniqueConstraint(
                 fields=["community", "person"], condition=Q(status="active"), name="one_active_officer_post"
             ),
-            models.CheckConstraint(name="officer_term_after_appointment", condition=Q(term_end__gt=models.F("appointed_on"))),
+            models.CheckConstraint(
+                name="officer_term_after_appointment", condition=Q(term_end__gt=models.F("appointed_on"))
+            ),
         ]
 
     def __str__(self):
@@ -558,6 +621,9 @@ class OfficerRecord(models.Model):
         verbose_name_plural = "信息员奖惩"
         ordering = ["on", "pk"]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.on}"
+
 
 # ---------------------------------------------------------------------------------- responsibility zones
 
@@ -573,7 +639,9 @@ class ZoneQuerySet(ScopedQuerySet):
 class ResponsibilityZone(models.Model):
     """党员责任区: buildings assigned to members, by self-report plus branch assignment, with a signed letter."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="zones", verbose_name="社区")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="zones", verbose_name="社区"
+    )
     name = models.CharField("名称", max_length=80)
     buildings = models.ManyToManyField(Building, related_name="zones", blank=True, verbose_name="楼栋")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -597,7 +665,9 @@ class ZoneSource(models.TextChoices):
 
 class ZoneAssignment(models.Model):
     zone = models.ForeignKey(ResponsibilityZone, on_delete=models.CASCADE, related_name="assignments")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="zone_assignments", verbose_name="党员")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="zone_assignments", verbose_name="党员"
+    )
     source = models.CharField("方式", max_length=10, choices=ZoneSource.choices, default=ZoneSource.ASSIGNED)
     letter_signed_on = models.DateField("责任书签订日期", null=True, blank=True)
     assigned_at = models.DateTimeField(auto_now_add=True)
@@ -606,6 +676,9 @@ class ZoneAssignment(models.Model):
         verbose_name = "责任区党员"
         verbose_name_plural = "责任区党员"
         constraints = [models.UniqueConstraint(fields=["zone", "person"], name="zone_person_unique")]
+
+    def __str__(self):
+        return f"{self.zone} · {self.person}"
 
 
 # ------------------------------------------------------------------------------------------- roster import
@@ -627,7 +700,11 @@ class RosterImport(models.Model):
 
     uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        Community,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="导入人所在社区（镇级导入为空）",
     )
     town = models.ForeignKey(Town, on_delete=models.CASCADE, related_name="+")
@@ -645,3 +722,6 @@ class RosterImport(models.Model):
         verbose_name = "花名册导入"
         verbose_name_plural = "花名册导入"
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"

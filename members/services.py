@@ -7,7 +7,6 @@ hand in objects they obtained through `visible_to`, so a foreign object never re
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import Conflict, DomainError
@@ -467,3 +466,17 @@ def user_create_for_person(*, person: Person, by: User, username: str, password:
     RoleAssignment.objects.create(user=user, role=role, community=person.community)
     return user
 
+
+
+# ----------------------------------------------------------------------------------------------- places
+
+
+@transaction.atomic
+def building_create(*, community: Community, by: User, name: str, compound=None) -> Building:
+    require_manager(by, community.pk)
+    name = name.strip()
+    if compound is not None and compound.community_id != community.pk:
+        raise DomainError("楼院不属于该社区", fields={"compound": ["楼院不属于该社区"]})
+    if Building.objects.filter(community=community, name=name).exists():
+        raise Conflict("该楼栋已存在", fields={"name": ["该楼栋已存在"]})
+    return Building.objects.create(community=community, name=name, compound=compound)

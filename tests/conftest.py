@@ -1,17 +1,17 @@
 """Shared fixtures: a small named cast per tenant, so a permission test reads like a sentence.
 
-    cast.secretary      书记 of 北街 (the home community of most tests)
-    cast.staff          社区工作人员 of 北街
-    cast.director       办公室主任 of 北街
-    cast.town           镇 supervisor of 城关镇 (sees 北街 and 长城)
-    cast.officer        民情信息员 of 北街 (an activist, appointed)
-    cast.member         在职党员 living in 北街, working at 县人民医院, with a login
-    cast.liaison        联络人 of 县人民医院's party organisation
-    cast.deputy         两代表一委员 at 北街
-    cast.other_secretary  书记 of 长城 (another community of the same town)
-    cast.other_town     supervisor of 东关镇 (another town)
-    cast.other_liaison  联络人 of 县财政局 (another employer)
-    cast.outsider       a login with no role at all
+cast.secretary      书记 of 北街 (the home community of most tests)
+cast.staff          社区工作人员 of 北街
+cast.director       办公室主任 of 北街
+cast.town           镇 supervisor of 城关镇 (sees 北街 and 长城)
+cast.officer        民情信息员 of 北街 (an activist, appointed)
+cast.member         在职党员 living in 北街, working at 县人民医院, with a login
+cast.liaison        联络人 of 县人民医院's party organisation
+cast.deputy         两代表一委员 at 北街
+cast.other_secretary  书记 of 长城 (another community of the same town)
+cast.other_town     supervisor of 东关镇 (another town)
+cast.other_liaison  联络人 of 县财政局 (another employer)
+cast.outsider       a login with no role at all
 """
 
 import datetime as dt
@@ -28,6 +28,18 @@ from tests import factories as f
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _celery_mode(request):
+    """Unit tests run tasks eagerly; tests marked `worker` go through the real broker to a real worker."""
+    from config.celery import app
+
+    eager = "worker" not in request.keywords
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = eager, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
 @pytest.fixture
@@ -61,7 +73,9 @@ def cast(db):
     outsider = login("oscar")
 
     member = login("mike", Role.MEMBER, community=beijie)
-    member_person = f.PersonFactory(community=beijie, name="马明", user=member, building=b1, unit_room="1单元101")
+    member_person = f.PersonFactory(
+        community=beijie, name="马明", user=member, building=b1, unit_room="1单元101"
+    )
     f.MembershipFactory(person=member_person, employer=hospital, specialties=["法律咨询"])
 
     officer = login("olga", Role.OFFICER, community=beijie)
@@ -73,19 +87,50 @@ def cast(db):
     f.MembershipFactory(person=foreign_person, employer=finance)
 
     return SimpleNamespace(
-        town_obj=town, other_town_obj=other_town, beijie=beijie, changcheng=changcheng, dongguan=dongguan_c,
-        hospital=hospital, finance=finance, b1=b1, b2=b2, cc1=cc1,
-        secretary=secretary, staff=staff, director=director, town=town_user, liaison=liaison, deputy=deputy,
-        other_secretary=other_secretary, other_town=other_town_user, other_liaison=other_liaison,
-        outsider=outsider, member=member, member_person=member_person, officer=officer,
-        officer_person=officer_person, officer_row=officer_row, foreign_person=foreign_person,
+        town_obj=town,
+        other_town_obj=other_town,
+        beijie=beijie,
+        changcheng=changcheng,
+        dongguan=dongguan_c,
+        hospital=hospital,
+        finance=finance,
+        b1=b1,
+        b2=b2,
+        cc1=cc1,
+        secretary=secretary,
+        staff=staff,
+        director=director,
+        town=town_user,
+        liaison=liaison,
+        deputy=deputy,
+        other_secretary=other_secretary,
+        other_town=other_town_user,
+        other_liaison=other_liaison,
+        outsider=outsider,
+        member=member,
+        member_person=member_person,
+        officer=officer,
+        officer_person=officer_person,
+        officer_row=officer_row,
+        foreign_person=foreign_person,
         MemberCategory=MemberCategory,
     )
 
 
 ROLE_NAMES = [
-    "secretary", "staff", "director", "town", "officer", "member", "liaison", "deputy",
-    "other_secretary", "other_town", "other_liaison", "outsider", "anonymous",
+    "secretary",
+    "staff",
+    "director",
+    "town",
+    "officer",
+    "member",
+    "liaison",
+    "deputy",
+    "other_secretary",
+    "other_town",
+    "other_liaison",
+    "outsider",
+    "anonymous",
 ]
 
 
@@ -105,3 +150,106 @@ def as_user(cast):
         return client
 
     return make
+
+
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.postgres` tests (locks, races) run only on PostgreSQL; `worker` only with a real worker."""
+    import os
+
+    from django.db import connection
+
+    on_postgres = connection.vendor == "postgresql"
+    with_worker = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "").lower() in {"0", "false", "no"}
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (run by .ci/run)"))
+        if "worker" in item.keywords and not (on_postgres and with_worker):
+            item.add_marker(
+                pytest.mark.skip(reason="needs a real Celery worker on a real broker (run by .ci/run)")
+            )
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
+    """A real `celery worker` process on the real broker, reading and writing the test database.
+
+    Each xdist worker gets its own queue so two test processes never consume each other's tasks.
+    Yields a namespace with the queue name and the folder the worker's emails land in.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.conf import settings as dj_settings
+    from django.db import connection
+
+    from config.celery import app
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    queue = f"test-{worker_id}-{os.getpid()}"
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_TESTING": "1",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    app.conf.task_default_queue = queue
+    log = open(mail_dir.parent / f"{queue}.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--concurrency=2",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=Path(dj_settings.BASE_DIR),
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited early, see {log.name}")
+        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1.0):
+            break
+    else:
+        proc.kill()
+        raise RuntimeError("celery worker did not answer a ping within 60 s")
+    yield SimpleNamespace(process=proc, queue=queue, mail_dir=mail_dir, env=env, log=log.name)
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
+    """Poll until predicate() is truthy (for effects produced by the real worker)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

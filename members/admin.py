@@ -1,0 +1,178 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from core.admin import ScopedAdminMixin
+
+from .models import (
+    Building,
+    Community,
+    Compound,
+    Employer,
+    InformationOfficer,
+    OfficerRecord,
+    PartyMembership,
+    Person,
+    Registration,
+    RegistrationEvent,
+    ResponsibilityZone,
+    RoleAssignment,
+    RosterImport,
+    Town,
+    User,
+    ZoneAssignment,
+)
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    raw_id_fields = ["town", "community", "employer"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [RoleInline]
+    list_display = ["username", "first_name", "email", "is_active", "must_change_password", "last_login"]
+    list_filter = ["is_active", "is_superuser", "must_change_password", "role_assignments__role"]
+    fieldsets = BaseUserAdmin.fieldsets + (("民情流水线", {"fields": ["mobile", "must_change_password"]}),)
+
+
+@admin.register(Town)
+class TownAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Community)
+class CommunityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "town", "code", "officer_quota"]
+    list_filter = ["town"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Compound)
+class CompoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "community"]
+    list_filter = ["community"]
+    search_fields = ["name"]
+
+
+@admin.register(Building)
+class BuildingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "community", "compound"]
+    list_filter = ["community"]
+    search_fields = ["name"]
+
+
+@admin.register(Employer)
+class EmployerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "party_org_name", "town"]
+    list_filter = ["town"]
+    search_fields = ["name", "party_org_name"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "role", "town", "community", "employer", "created_at"]
+    list_filter = ["role", "town", "community"]
+    search_fields = ["user__username", "user__first_name"]
+    raw_id_fields = ["user"]
+
+
+class MembershipInline(admin.StackedInline):
+    model = PartyMembership
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "community", "gender", "building", "unit_room"]
+    list_filter = ["community", "gender", "membership__category"]
+    search_fields = ["name", "mobile", "id_number"]
+    raw_id_fields = ["user", "building"]
+    inlines = [MembershipInline]
+    list_select_related = ["community", "building"]
+
+
+@admin.register(PartyMembership)
+class PartyMembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "category", "employer", "joined_on"]
+    list_filter = ["category", "employer"]
+    search_fields = ["person__name"]
+    raw_id_fields = ["person"]
+
+    def get_queryset(self, request):
+        visible = Person.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(person__in=visible)
+
+
+class RegistrationEventInline(admin.TabularInline):
+    model = RegistrationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "by", "at", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only here: status changes only through the services (and so always leave an event)."""
+
+    list_display = ["person", "community", "status", "channel", "submitted_at", "decided_at"]
+    list_filter = ["status", "channel", "community"]
+    search_fields = ["person__name"]
+    inlines = [RegistrationEventInline]
+    readonly_fields = [f.name for f in Registration._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class OfficerRecordInline(admin.TabularInline):
+    model = OfficerRecord
+    extra = 0
+    readonly_fields = ["kind", "on", "reason", "amount_yuan", "recorded_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InformationOfficer)
+class InformationOfficerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["appointment_no", "person", "community", "source", "status", "appointed_on", "term_end"]
+    list_filter = ["status", "source", "community"]
+    search_fields = ["appointment_no", "person__name"]
+    raw_id_fields = ["person", "compound"]
+    inlines = [OfficerRecordInline]
+
+
+@admin.register(OfficerRecord)
+class OfficerRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["officer", "kind", "on", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["officer__person__name", "reason"]
+
+
+class ZoneAssignmentInline(admin.TabularInline):
+    model = ZoneAssignment
+    extra = 0
+    raw_id_fields = ["person"]
+
+
+@admin.register(ResponsibilityZone)
+class ResponsibilityZoneAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "community"]
+    list_filter = ["community"]
+    search_fields = ["name"]
+    filter_horizontal = ["buildings"]
+    inlines = [ZoneAssignmentInline]
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["filename", "status", "uploaded_by", "created_at", "committed_at"]
+    list_filter = ["status"]
+    search_fields = ["filename"]
+    readonly_fields = ["uploaded_by", "community", "town", "filename", "status", "errors", "summary", "rows"]

@@ -1,0 +1,407 @@
+"""REST API of the members app (/api/v1/…). Every view starts from `visible_to(user)`; writes call services."""
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import HttpResponse
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import ScopedQuerysetMixin
+
+from . import selectors, services
+from .models import (
+    ACTIVE_REGISTRATION_STATUSES,
+    Building,
+    Community,
+    Compound,
+    Employer,
+    InformationOfficer,
+    OfficerRecord,
+    Person,
+    Registration,
+    RegistrationEvent,
+    ResponsibilityZone,
+    RosterImport,
+    Town,
+    ZoneAssignment,
+)
+from .roles import scope_for
+from .serializers import (
+    BuildingSerializer,
+    CommunitySerializer,
+    CompoundSerializer,
+    EmployerSerializer,
+    MeSerializer,
+    OfficerAppointSerializer,
+    OfficerEndSerializer,
+    OfficerRecordCreateSerializer,
+    OfficerRecordSerializer,
+    OfficerSerializer,
+    OfficerStrengthSerializer,
+    PersonSerializer,
+    RegistrationReturnSerializer,
+    RegistrationSerializer,
+    RegistrationSubmitSerializer,
+    RegistrationTransferSerializer,
+    RosterImportSerializer,
+    RosterUploadSerializer,
+    TownSerializer,
+    ZoneAssignSerializer,
+    ZoneSerializer,
+)
+
+
+class TownViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Town.objects.all()
+    serializer_class = TownSerializer
+
+
+class CommunityViewSet(ScopedQuerysetMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Communities the user can see. PATCH sets the officer quota (the only field a community office edits)."""
+
+    queryset = Community.objects.all()
+    serializer_class = CommunitySerializer
+    filterset_fields = ["town"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def perform_update(self, serializer):
+        serializer.instance = services.community_set_officer_quota(
+            community=serializer.instance,
+            by=self.request.user,
+            quota=serializer.validated_data.get("officer_quota", serializer.instance.officer_quota),
+        )
+
+
+class CompoundViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Compound.objects.all()
+    serializer_class = CompoundSerializer
+    filterset_fields = ["community"]
+
+
+class BuildingViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Building.objects.all()
+    serializer_class = BuildingSerializer
+    filterset_fields = ["community", "compound"]
+    search_fields = ["name"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.building_create(by=self.request.user, **serializer.validated_data)
+
+
+class EmployerViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Employer.objects.all()
+    serializer_class = EmployerSerializer
+    filterset_fields = ["town"]
+    search_fields = ["name"]
+
+
+class PersonFilter(filters.FilterSet):
+    category = filters.CharFilter(field_name="membership__category")
+    employer = filters.NumberFilter(field_name="membership__employer")
+    unregistered = filters.BooleanFilter(method="filter_unregistered", label="在职党员未报到")
+
+    class Meta:
+        model = Person
+        fields = ["community", "building", "category", "employer", "unregistered"]
+
+    def filter_unregistered(self, queryset, name, value):
+        if value:
+            return selectors.unregistered_in_service(queryset)
+        return queryset
+
+
+class PersonViewSet(
+    ScopedQuerysetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """People of the communities the user manages (an employer liaison: their own in-service members)."""
+
+    queryset = Person.objects.all()
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    search_fields = ["name", "mobile", "id_number"]
+    ordering_fields = ["name", "created_at"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def optimise(self, qs):
+        active = Registration.objects.filter(person=OuterRef("pk"), status__in=ACTIVE_REGISTRATION_STATUSES)
+        return qs.select_related("membership").annotate(
+            registration_status=Subquery(active.values("status")[:1])
+        )
+
+    def _save(self, serializer, person=None):
+        data = dict(serializer.validated_data)
+        membership = data.pop("membership", None)
+        if membership is not None:
+            membership = dict(membership)
+        serializer.instance = services.person_save(
+            by=self.request.user, person=person, membership=membership, **data
+        )
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer, person=serializer.instance)
+
+
+class RegistrationFilter(filters.FilterSet):
+    class Meta:
+        model = Registration
+        fields = ["community", "status", "person", "channel"]
+
+
+class RegistrationViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """报到登记. POST submits (a member for themself, or the office at the window); actions move the state."""
+
+    queryset = Registration.objects.all()
+    serializer_class = RegistrationSerializer
+    filterset_class = RegistrationFilter
+    search_fields = ["person__name"]
+
+    def optimise(self, qs):
+        return qs.select_related("person", "community").prefetch_related(
+            Prefetch("events", queryset=RegistrationEvent.objects.select_related("by"))
+        )
+
+    @extend_schema(request=RegistrationSubmitSerializer, responses={201: RegistrationSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = RegistrationSubmitSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        registration = services.registration_submit(by=request.user, **payload.validated_data)
+        return Response(self._out(registration), status=status.HTTP_201_CREATED)
+
+    def _out(self, registration):
+        return RegistrationSerializer(
+            self.get_queryset().get(pk=registration.pk), context={"request": self.request}
+        ).data
+
+    @extend_schema(request=None, responses={200: RegistrationSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        registration = services.registration_confirm(registration=self.get_object(), by=request.user)
+        return Response(self._out(registration))
+
+    @extend_schema(request=RegistrationReturnSerializer, responses={200: RegistrationSerializer})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        payload = RegistrationReturnSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        registration = services.registration_return(
+            registration=self.get_object(), by=request.user, reason=payload.validated_data["reason"]
+        )
+        return Response(self._out(registration))
+
+    @extend_schema(request=None, responses={200: RegistrationSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        registration = services.registration_withdraw(registration=self.get_object(), by=request.user)
+        return Response(self._out(registration))
+
+    @extend_schema(request=RegistrationTransferSerializer, responses={201: RegistrationSerializer})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        payload = RegistrationTransferSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        new = services.registration_transfer(
+            registration=self.get_object(), by=request.user, **payload.validated_data
+        )
+        return Response(self._out(new), status=status.HTTP_201_CREATED)
+
+
+class OfficerViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """民情信息员: POST appoints; actions end an appointment, record rewards/penalties, print the letter."""
+
+    queryset = InformationOfficer.objects.all()
+    serializer_class = OfficerSerializer
+    filterset_fields = ["community", "status", "source"]
+    search_fields = ["person__name", "appointment_no"]
+
+    def optimise(self, qs):
+        return qs.select_related("person").prefetch_related(
+            Prefetch("records", queryset=OfficerRecord.objects.order_by("on", "pk"))
+        )
+
+    @extend_schema(request=OfficerAppointSerializer, responses={201: OfficerSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = OfficerAppointSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        officer = services.officer_appoint(by=request.user, **payload.validated_data)
+        return Response(OfficerSerializer(officer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OfficerEndSerializer, responses={200: OfficerSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        payload = OfficerEndSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        officer = services.officer_end(officer=self.get_object(), by=request.user, **payload.validated_data)
+        return Response(OfficerSerializer(officer).data)
+
+    @extend_schema(request=OfficerRecordCreateSerializer, responses={201: OfficerRecordSerializer})
+    @action(detail=True, methods=["post"])
+    def records(self, request, pk=None):
+        payload = OfficerRecordCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        record = services.officer_record(officer=self.get_object(), by=request.user, **payload.validated_data)
+        return Response(OfficerRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def letter(self, request, pk=None):
+        from .letters import appointment_letter_pdf
+
+        officer = self.get_object()
+        pdf = appointment_letter_pdf(officer)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f"inline; filename=letter-{officer.appointment_no}.pdf"
+        return response
+
+    @extend_schema(responses={200: OfficerStrengthSerializer(many=True)})
+    @action(detail=False, methods=["get"])
+    def strength(self, request):
+        """Active officers against each visible community's quota; `vacancies` > 0 is the alert."""
+        communities = Community.objects.visible_to(request.user).managed_by(request.user)
+        rows = [{**s.__dict__, "vacancies": s.vacancies} for s in selectors.officer_strength(communities)]
+        return Response(OfficerStrengthSerializer(rows, many=True).data)
+
+
+class ZoneViewSet(
+    ScopedQuerysetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """党员责任区: buildings plus the members responsible for them (with the letter's signing date)."""
+
+    queryset = ResponsibilityZone.objects.all()
+    serializer_class = ZoneSerializer
+    filterset_fields = ["community"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def optimise(self, qs):
+        return qs.prefetch_related(
+            "buildings", Prefetch("assignments", queryset=ZoneAssignment.objects.select_related("person"))
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.zone_save(
+            community=data["community"], by=self.request.user, name=data["name"], buildings=data["buildings"]
+        )
+
+    def perform_update(self, serializer):
+        zone = serializer.instance
+        data = serializer.validated_data
+        serializer.instance = services.zone_save(
+            zone=zone,
+            community=zone.community,
+            by=self.request.user,
+            name=data.get("name", zone.name),
+            buildings=data.get("buildings", list(zone.buildings.all())),
+        )
+
+    @extend_schema(request=ZoneAssignSerializer, responses={201: ZoneSerializer})
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        payload = ZoneAssignSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        zone = self.get_object()
+        services.zone_assign(zone=zone, by=request.user, **payload.validated_data)
+        return Response(
+            ZoneSerializer(self.get_queryset().get(pk=zone.pk), context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=ZoneAssignSerializer, responses={200: ZoneSerializer})
+    @action(detail=True, methods=["post"])
+    def unassign(self, request, pk=None):
+        payload = ZoneAssignSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        zone = self.get_object()
+        services.zone_unassign(zone=zone, person=payload.validated_data["person"], by=request.user)
+        return Response(
+            ZoneSerializer(self.get_queryset().get(pk=zone.pk), context={"request": request}).data
+        )
+
+
+class RosterImportViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """花名册 import: POST a .xlsx → a preview listing every bad row; `commit` writes it all or nothing."""
+
+    queryset = RosterImport.objects.all()
+    serializer_class = RosterImportSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=RosterUploadSerializer, responses={201: RosterImportSerializer})
+    def create(self, request, *args, **kwargs):
+        from .roster import roster_import_create
+
+        payload = RosterUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        upload = payload.validated_data["file"]
+        roster_import = roster_import_create(by=request.user, fileobj=upload, filename=upload.name)
+        return Response(RosterImportSerializer(roster_import).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: RosterImportSerializer})
+    @action(detail=True, methods=["post"])
+    def commit(self, request, pk=None):
+        from .roster import roster_import_commit
+
+        roster_import = roster_import_commit(roster_import=self.get_object(), by=request.user)
+        return Response(RosterImportSerializer(roster_import).data)
+
+
+class RosterExportView(APIView):
+    """The roster of every community the user manages, as .xlsx (ID numbers as text cells)."""
+
+    @extend_schema(
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            403: OpenApiResponse(description="not a community office"),
+        }
+    )
+    def get(self, request):
+        from .roster import export_roster
+
+        scope = scope_for(request.user)
+        if not (scope.managed_community_ids or scope.is_superuser):
+            raise services.PermissionDenied("只有社区或镇的管理人员可以导出花名册")
+        people = (
+            Person.objects.visible_to(request.user).filter(community_id__in=scope.managed_community_ids)
+            if not scope.is_superuser
+            else Person.objects.all()
+        )
+        response = HttpResponse(
+            export_roster(people),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f"attachment; filename=roster-{timezone.localdate():%Y%m%d}.xlsx"
+        return response
+
+
+class MeView(APIView):
+    """Who am I: the login, its roles (with the organisation of each) and the linked person."""
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request):
+        user = request.user
+        roles = [
+            {"role": r.role, "town": r.town_id, "community": r.community_id, "employer": r.employer_id}
+            for r in user.role_assignments.all()
+        ]
+        data = {
+            "id": user.pk,
+            "username": user.username,
+            "display_name": user.display_name,
+            "must_change_password": user.must_change_password,
+            "roles": roles,
+            "person": scope_for(user).person_id,
+        }
+        return Response(MeSerializer(data).data)

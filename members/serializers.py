@@ -1,0 +1,303 @@
+"""DRF serializers of the members app. They shape and validate input; the writes happen in services."""
+
+from rest_framework import serializers
+
+from core.api import ScopedPrimaryKeyRelatedField
+
+from .models import (
+    Building,
+    Community,
+    Compound,
+    Employer,
+    InformationOfficer,
+    OfficerEndReason,
+    OfficerRecord,
+    OfficerRecordKind,
+    OfficerSource,
+    PartyMembership,
+    Person,
+    Registration,
+    RegistrationEvent,
+    ResponsibilityZone,
+    RosterImport,
+    Town,
+    ZoneAssignment,
+    ZoneSource,
+)
+from .roles import scope_for
+from .validators import mask_id_number, mask_mobile, normalise_id_number, validate_id_number
+
+
+class TownSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Town
+        fields = ["id", "name", "code"]
+
+
+class CommunitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Community
+        fields = ["id", "town", "name", "code", "officer_quota", "address", "phone"]
+        read_only_fields = ["id", "town", "name", "code", "address", "phone"]
+
+
+class CompoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Compound
+        fields = ["id", "community", "name"]
+
+
+class BuildingSerializer(serializers.ModelSerializer):
+    community = ScopedPrimaryKeyRelatedField(Community)
+    compound = ScopedPrimaryKeyRelatedField(Compound, required=False, allow_null=True)
+
+    class Meta:
+        model = Building
+        fields = ["id", "community", "compound", "name"]
+
+
+class EmployerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Employer
+        fields = ["id", "town", "name", "party_org_name", "contact_phone"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    employer = ScopedPrimaryKeyRelatedField(Employer, required=False, allow_null=True)
+    specialties = serializers.ListField(
+        child=serializers.CharField(max_length=30), required=False, max_length=20
+    )
+    interests = serializers.ListField(
+        child=serializers.CharField(max_length=30), required=False, max_length=20
+    )
+
+    class Meta:
+        model = PartyMembership
+        fields = ["category", "joined_on", "employer", "position", "specialties", "interests"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """Phone and ID numbers are shown in full only to the office of the person's community and to the
+    person themself; everyone else (an employer liaison, for one) gets them masked."""
+
+    community = ScopedPrimaryKeyRelatedField(Community)
+    building = ScopedPrimaryKeyRelatedField(Building, required=False, allow_null=True)
+    membership = MembershipSerializer(required=False, allow_null=True)
+    registration_status = serializers.CharField(read_only=True, allow_null=True)
+    id_number = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=18)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "community",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "education",
+            "mobile",
+            "id_number",
+            "building",
+            "unit_room",
+            "note",
+            "membership",
+            "registration_status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at", "registration_status"]
+
+    def validate_id_number(self, value):
+        if not value:
+            return None
+        value = normalise_id_number(value)
+        validate_id_number(value)
+        clash = Person.objects.filter(id_number=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError("该身份证号码已登记")
+        return value
+
+    def validate(self, attrs):
+        building = attrs.get("building")
+        community = attrs.get("community") or getattr(self.instance, "community", None)
+        if building is not None and community is not None and building.community_id != community.pk:
+            raise serializers.ValidationError({"building": ["楼栋不属于该社区"]})
+        return attrs
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        scope = scope_for(request.user if request else None)
+        if not (scope.manages(instance.community_id) or scope.person_id == instance.pk):
+            data["mobile"] = mask_mobile(instance.mobile)
+            data["id_number"] = mask_id_number(instance.id_number)
+        return data
+
+
+class RegistrationEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = RegistrationEvent
+        fields = ["from_status", "to_status", "by", "at", "note"]
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    community_name = serializers.CharField(source="community.name", read_only=True)
+    events = RegistrationEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "community",
+            "community_name",
+            "status",
+            "channel",
+            "specialties",
+            "interests",
+            "desired_posts",
+            "submitted_at",
+            "decided_at",
+            "return_reason",
+            "transferred_from",
+            "events",
+        ]
+        read_only_fields = fields
+
+
+class RegistrationSubmitSerializer(serializers.Serializer):
+    person = ScopedPrimaryKeyRelatedField(Person)
+    community = ScopedPrimaryKeyRelatedField(Community)
+    specialties = serializers.ListField(
+        child=serializers.CharField(max_length=30), required=False, max_length=20
+    )
+    interests = serializers.ListField(
+        child=serializers.CharField(max_length=30), required=False, max_length=20
+    )
+    desired_posts = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class RegistrationReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class RegistrationTransferSerializer(serializers.Serializer):
+    # Any community of the town may be the destination, so this is not limited to what the user sees.
+    to_community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all())
+    building = serializers.PrimaryKeyRelatedField(
+        queryset=Building.objects.all(), required=False, allow_null=True
+    )
+    unit_room = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class OfficerRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OfficerRecord
+        fields = ["id", "kind", "on", "reason", "amount_yuan", "created_at"]
+
+
+class OfficerSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    records = OfficerRecordSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = InformationOfficer
+        fields = [
+            "id",
+            "community",
+            "person",
+            "person_name",
+            "appointment_no",
+            "appointed_on",
+            "term_end",
+            "source",
+            "compound",
+            "status",
+            "ended_on",
+            "end_reason",
+            "records",
+        ]
+        read_only_fields = fields
+
+
+class OfficerAppointSerializer(serializers.Serializer):
+    community = ScopedPrimaryKeyRelatedField(Community)
+    person = ScopedPrimaryKeyRelatedField(Person)
+    source = serializers.ChoiceField(choices=OfficerSource.choices)
+    appointed_on = serializers.DateField()
+    term_years = serializers.IntegerField(min_value=1, max_value=5, required=False, default=3)
+    appointment_no = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    compound = ScopedPrimaryKeyRelatedField(Compound, required=False, allow_null=True)
+
+
+class OfficerEndSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=OfficerEndReason.choices)
+    on = serializers.DateField(required=False)
+
+
+class OfficerRecordCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=OfficerRecordKind.choices)
+    reason = serializers.CharField(max_length=250)
+    on = serializers.DateField(required=False)
+    amount_yuan = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, min_value=0)
+    skip_reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class OfficerStrengthSerializer(serializers.Serializer):
+    community_id = serializers.IntegerField()
+    community_name = serializers.CharField()
+    quota = serializers.IntegerField()
+    active = serializers.IntegerField()
+    vacancies = serializers.IntegerField()
+
+
+class ZoneAssignmentSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = ZoneAssignment
+        fields = ["person", "person_name", "source", "letter_signed_on", "assigned_at"]
+
+
+class ZoneSerializer(serializers.ModelSerializer):
+    community = ScopedPrimaryKeyRelatedField(Community)
+    buildings = ScopedPrimaryKeyRelatedField(Building, many=True)
+    assignments = ZoneAssignmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ResponsibilityZone
+        fields = ["id", "community", "name", "buildings", "assignments"]
+
+
+class ZoneAssignSerializer(serializers.Serializer):
+    person = ScopedPrimaryKeyRelatedField(Person)
+    source = serializers.ChoiceField(choices=ZoneSource.choices, default=ZoneSource.ASSIGNED)
+    letter_signed_on = serializers.DateField(required=False, allow_null=True)
+
+
+class RosterImportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RosterImport
+        fields = ["id", "filename", "status", "errors", "summary", "created_at", "committed_at"]
+        read_only_fields = fields
+
+
+class RosterUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    must_change_password = serializers.BooleanField()
+    roles = serializers.ListField(child=serializers.DictField())
+    person = serializers.IntegerField(allow_null=True)

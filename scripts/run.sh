@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Serve the web app (gunicorn) with its Celery worker and beat scheduler; Ctrl-C stops them all.
+# Embedded default: SQLite + Kombu's filesystem broker under var/, so no server is needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.venv/bin}
+PORT=${PORT:-8000}
+WEB_WORKERS=${WEB_WORKERS:-2}
+mkdir -p var/celery/out var/celery/processed var/log
+
+"$BIN/python" manage.py collectstatic --no-input -v0
+
+# One worker process with the beat scheduler embedded. With a real broker, run `celery beat` once and as
+# many `celery worker` processes as needed instead (see README, "Scaling out").
+"$BIN/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
+  --schedule var/celerybeat-schedule >>var/log/worker.log 2>&1 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
+
+echo "Serving on http://127.0.0.1:${PORT}/  (admin: /admin/, API docs: /api/docs/; worker log: var/log/worker.log)"
+"$BIN/gunicorn" config.wsgi --bind "127.0.0.1:${PORT}" --workers "$WEB_WORKERS" --access-logfile - --timeout 60
