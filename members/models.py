@@ -402,7 +402,11 @@ class RegistrationQuerySet(ScopedQuerySet):
         if scope.person_id:
             q |= Q(person_id=scope.person_id)
         if scope.employer_ids:
-            q |= Q(person__membership__employer_id__in=scope.employer_ids)
+            # Like PersonQuerySet: a liaison sees the registrations of the employer's in-service members only.
+            q |= Q(
+                person__membership__employer_id__in=scope.employer_ids,
+                person__membership__category=MemberCategory.IN_SERVICE,
+            )
         return self.filter(q)
 
     def active(self):
@@ -630,7 +634,9 @@ class OfficerRecord(models.Model):
 
 class ZoneQuerySet(ScopedQuerySet):
     def _visible(self, scope):
-        q = Q(community_id__in=scope.managed_community_ids)
+        # Like the buildings they group, zones are seen by everyone with a role in the community: a member
+        # must see them to self-report (自报) for one.
+        q = Q(community_id__in=scope.community_ids)
         if scope.person_id:
             q |= Q(assignments__person_id=scope.person_id)
         return self.filter(q).distinct()

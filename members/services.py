@@ -18,6 +18,7 @@ from .models import (
     Building,
     Community,
     InformationOfficer,
+    MemberCategory,
     OfficerEndReason,
     OfficerRecord,
     OfficerRecordKind,
@@ -60,8 +61,12 @@ def person_save(*, by: User, person: Person | None = None, membership: dict | No
     if person is None:
         person = Person(**fields)
     else:
+        moving_from = person.community_id
         for key, value in fields.items():
             setattr(person, key, value)
+        if person.community_id != moving_from:
+            # Moving someone out of a community takes the office of that community too, not only the new one.
+            require_manager(by, moving_from)
     require_manager(by, person.community_id)
     if person.id_number == "":
         person.id_number = None
@@ -72,11 +77,18 @@ def person_save(*, by: User, person: Person | None = None, membership: dict | No
     return person
 
 
-def membership_save(*, person: Person, category: str, employer=None, **fields) -> PartyMembership:
-    if category == "in_service" and employer is None:
+def membership_save(*, person: Person, **fields) -> PartyMembership:
+    """Create or update the membership. Fields left out keep their current value (so a PATCH that sends
+    only the position neither wipes the category nor drops an in-service member's employer)."""
+    current = PartyMembership.objects.filter(person=person).first()
+    category = fields.get("category") or (current.category if current else "")
+    employer = fields["employer"] if "employer" in fields else (current.employer if current else None)
+    if not category:
+        raise DomainError("请选择党员类别", fields={"category": ["请选择党员类别"]})
+    if category == MemberCategory.IN_SERVICE and employer is None:
         raise DomainError("在职党员必须填写工作单位", fields={"employer": ["在职党员必须填写工作单位"]})
     obj, _ = PartyMembership.objects.update_or_create(
-        person=person, defaults={"category": category, "employer": employer, **fields}
+        person=person, defaults={**fields, "category": category, "employer": employer}
     )
     return obj
 
@@ -229,6 +241,16 @@ def registration_transfer(
     person.building = building
     person.unit_room = unit_room
     person.save(update_fields=["community", "building", "unit_room", "updated_at"])
+    if person.user_id:
+        # The member's login role belongs to the community they are registered with: it follows the move.
+        left_behind = RoleAssignment.objects.filter(
+            user_id=person.user_id, role=Role.MEMBER, community_id=old.community_id
+        )
+        if left_behind.exists():
+            RoleAssignment.objects.get_or_create(user_id=person.user_id, role=Role.MEMBER, community=to_community)
+            left_behind.delete()
+        if by.pk == person.user_id:
+            forget_scope(by)
     new = Registration.objects.create(
         person=person,
         community=to_community,
@@ -277,11 +299,11 @@ def officer_appoint(
     if person.community_id != community.pk:
         errors["person"] = ["信息员须从本社区居民中聘用"]
     membership = getattr(person, "membership", None)
-    if source in MEMBER_SOURCES:
-        if membership is None:
-            errors["source"] = ["该人员不是党员，来源应为小区积极分子或优秀综治员"]
-        elif membership.is_in_service:
-            errors["source"] = ["信息员从非在职党员和积极分子中聘用，在职党员请认领服务岗位"]
+    if membership is not None and membership.is_in_service:
+        # Whatever source the form claims: in-service members claim service posts instead.
+        errors["person"] = ["信息员从非在职党员和积极分子中聘用，在职党员请认领服务岗位"]
+    elif source in MEMBER_SOURCES and membership is None:
+        errors["source"] = ["该人员不是党员，来源应为小区积极分子或优秀综治员"]
     elif source not in OfficerSource.values:
         errors["source"] = ["未知的人员来源"]
     if compound is not None and compound.community_id != community.pk:

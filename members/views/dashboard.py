@@ -1,0 +1,112 @@
+"""The home page: routes by role (office dashboard, member, officer, employer liaison, no role yet)."""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import render
+
+from .. import selectors
+from ..models import (
+    Community,
+    InformationOfficer,
+    MemberCategory,
+    OfficerStatus,
+    Person,
+    Registration,
+    RegistrationStatus,
+)
+from ..roles import Role, scope_for
+from .base import decorate_people, is_office, page, paginate, with_registration_status
+
+
+def community_table(communities):
+    """One row per community with the dashboard's figures, in one query (for town supervisors)."""
+
+    def count(queryset):
+        per_community = (
+            queryset.filter(community=OuterRef("pk")).order_by().values("community").annotate(n=Count("pk"))
+        )
+        return Coalesce(Subquery(per_community.values("n"), output_field=IntegerField()), 0)
+
+    people = Person.objects.all()
+    rows = list(
+        communities.select_related("town").annotate(
+            people_n=count(people),
+            in_service_n=count(people.filter(membership__category=MemberCategory.IN_SERVICE)),
+            waiting_n=count(Registration.objects.filter(status=RegistrationStatus.SUBMITTED)),
+            confirmed_n=count(Registration.objects.filter(status=RegistrationStatus.CONFIRMED)),
+            unregistered_n=count(selectors.unregistered_in_service(people)),
+            officers_n=count(InformationOfficer.objects.filter(status=OfficerStatus.ACTIVE)),
+        )
+    )
+    for row in rows:
+        row.vacancies = max(row.officer_quota - row.officers_n, 0)
+    return rows
+
+
+@page
+def home(request):
+    """Routes by role: the office dashboard, a member's registration, an officer's appointment, an
+    employer liaison's members — whichever apply — or a polite "no role yet" page."""
+    user = request.user
+    scope = scope_for(user)
+    context = {"section": "home", "role_labels": sorted(Role(r).label for r in scope.roles)}
+    shown = False
+
+    if is_office(scope):
+        communities = Community.objects.managed_by(user)
+        ids = list(communities.values_list("pk", flat=True))
+        context["counts"] = selectors.dashboard_counts(ids)
+        if scope.town_ids or scope.is_superuser or len(ids) > 1:
+            context["community_rows"] = community_table(communities)
+        shown = True
+
+    person = None
+    if scope.person_id:
+        person = (
+            Person.objects.visible_to(user)
+            .select_related("community", "membership")
+            .filter(pk=scope.person_id)
+            .first()
+        )
+    membership = getattr(person, "membership", None) if person else None
+    if person and (Role.MEMBER in scope.roles or (membership and membership.is_in_service)):
+        context["my_person"] = person
+        context["my_registration"] = (
+            Registration.objects.visible_to(user).filter(person=person).select_related("community").first()
+        )
+        shown = True
+    if person:
+        posts = list(
+            InformationOfficer.objects.visible_to(user)
+            .active()
+            .filter(person=person)
+            .select_related("community", "compound")
+        )
+        if posts or scope.officer_community_ids:
+            context["my_posts"] = posts
+            shown = True
+
+    if scope.employer_ids:
+        in_service = Person.objects.visible_to(user).filter(
+            membership__employer_id__in=scope.employer_ids, membership__category=MemberCategory.IN_SERVICE
+        )
+        context["employer_counts"] = in_service.aggregate(
+            # distinct: the join yields one row per registration, and a member may have several
+            total=Count("pk", distinct=True),
+            confirmed=Count(
+                "pk", distinct=True, filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+            ),
+            waiting=Count("pk", distinct=True, filter=Q(registrations__status=RegistrationStatus.SUBMITTED)),
+        )
+        context["employer_counts"]["unregistered"] = selectors.unregistered_in_service(in_service).count()
+        people = with_registration_status(in_service).select_related("community", "membership__employer")
+        context["employer_page"] = paginate(
+            request, people.order_by("membership__employer__name", "name", "pk")
+        )
+        decorate_people(context["employer_page"], masked=False)
+        shown = True
+
+    if not shown and not scope.roles:
+        return render(request, "members/no_role.html", context)
+    context["nothing_to_do"] = not shown
+    return render(request, "members/home.html", context)
