@@ -18,6 +18,17 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=8, minute=0),
     },
     # volunteering, cases and evaluations add their schedules below.
+    # cases: overdue cases and mailboxes not opened on the previous working day → secretaries, each morning
+    "cases-daily-supervision": {
+        "task": "cases.tasks.daily_supervision_alerts",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # volunteering: remind members behind the yearly requirement in the last quarter (the task sends at most
+    # one reminder per member per quarter, so the 1st and 15th runs only catch members who fell behind since).
+    "volunteering-requirement-reminders": {
+        "task": "volunteering.tasks.remind_members_behind_requirement",
+        "schedule": crontab(hour=9, minute=30, day_of_month="1,15", month_of_year="10-12"),
+    },
 }
 
 

@@ -82,7 +82,7 @@ def membership_save(*, person: Person, **fields) -> PartyMembership:
     only the position neither wipes the category nor drops an in-service member's employer)."""
     current = PartyMembership.objects.filter(person=person).first()
     category = fields.get("category") or (current.category if current else "")
-    employer = fields["employer"] if "employer" in fields else (current.employer if current else None)
+    employer = fields.get("employer", current.employer if current else None)
     if not category:
         raise DomainError("请选择党员类别", fields={"category": ["请选择党员类别"]})
     if category == MemberCategory.IN_SERVICE and employer is None:
@@ -502,3 +502,32 @@ def building_create(*, community: Community, by: User, name: str, compound=None)
     if Building.objects.filter(community=community, name=name).exists():
         raise Conflict("该楼栋已存在", fields={"name": ["该楼栋已存在"]})
     return Building.objects.create(community=community, name=name, compound=compound)
+
+
+def officer_vacancy_alerts(*, today: dt.date | None = None) -> int:
+    """Tell each short community's secretary and office director that officer posts are vacant
+    (缺额要立即给予补充). At most one alert per community per day, however often the task runs."""
+    from core.notifications import notify
+
+    from .selectors import communities_short_of_officers
+
+    today = today or timezone.localdate()
+    short = {s.community_id: s for s in communities_short_of_officers(Community.objects.all())}
+    if not short:
+        return 0
+    recipients = RoleAssignment.objects.filter(
+        community_id__in=short, role__in=[Role.SECRETARY, Role.OFFICE_DIRECTOR]
+    ).select_related("user")
+    sent = 0
+    for assignment in recipients:
+        strength = short[assignment.community_id]
+        note = notify(
+            recipient=assignment.user,
+            kind="officer_vacancy",
+            title=f"{strength.community_name}民情信息员缺额 {strength.vacancies} 名",
+            body=f"定额 {strength.quota} 名，在聘 {strength.active} 名。请及时补充，保持信息员队伍战斗力。",
+            url="/officers/",
+            dedupe_key=f"officer-vacancy:{assignment.community_id}:{assignment.user_id}:{today:%Y%m%d}",
+        )
+        sent += note is not None
+    return sent

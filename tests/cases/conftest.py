@@ -1,0 +1,20 @@
+import pytest
+
+from core import workdays
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """The calendar table is cached in-process; a rolled-back test must not leave its rows behind."""
+    workdays.clear_cache()
+    yield
+    workdays.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
