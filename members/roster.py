@@ -873,7 +873,7 @@ def roster_import_commit(*, roster_import: RosterImport, by: User) -> RosterImpo
     buildings = _ensure_buildings(rows, community_ids)
     now = timezone.now()
     person_fields = _PERSON_ALWAYS + [f for c, f in _PERSON_BY_COLUMN.items() if c in columns]
-    new_people, changed_people = [], []
+    new_people, changed_people, unchanged_people = [], [], []
     for row in rows:
         person = existing.get(row["id_number"])
         values = _person_values(row, buildings)
@@ -882,10 +882,16 @@ def roster_import_commit(*, roster_import: RosterImport, by: User) -> RosterImpo
             continue
         if "楼栋" not in columns:  # keep the building unless the person moved away from it
             values["building_id"] = person.building_id if person.community_id == row["community_id"] else None
-        for name in person_fields:
-            setattr(person, name, values[name])
-        person.updated_at = now
-        changed_people.append(person)
+        # Only what really changes is written: re-importing last month's file touches nothing, and a
+        # new phone number rewrites one column, not twelve.
+        changed = tuple(name for name in person_fields if getattr(person, name) != values[name])
+        if changed:
+            for name in changed:
+                setattr(person, name, values[name])
+            person.updated_at = now
+            changed_people.append((changed, person))
+        else:
+            unchanged_people.append(person)
     try:
         Person.objects.bulk_create(new_people, batch_size=1000)
     except IntegrityError:
@@ -898,12 +904,13 @@ def roster_import_commit(*, roster_import: RosterImport, by: User) -> RosterImpo
         )
         for person in new_people:
             person.pk = pks[person.id_number]
-    if changed_people:
-        Person.objects.bulk_update(changed_people, [*person_fields, "updated_at"], batch_size=1000)
+    _bulk_update_by_changed_fields(Person, changed_people, extra=["updated_at"])
+    changed_people = [person for _, person in changed_people]
 
-    person_by_id = {p.id_number: p for p in [*new_people, *changed_people]}
+    person_by_id = {p.id_number: p for p in [*new_people, *changed_people, *unchanged_people]}
     memberships = {
-        m.person_id: m for m in PartyMembership.objects.filter(person_id__in=[p.pk for p in changed_people])
+        m.person_id: m
+        for m in PartyMembership.objects.filter(person_id__in=[p.pk for p in [*changed_people, *unchanged_people]])
     }
     membership_fields = _MEMBERSHIP_ALWAYS + [f for c, f in _MEMBERSHIP_BY_COLUMN.items() if c in columns]
     new_memberships, changed_memberships = [], []
@@ -913,13 +920,12 @@ def roster_import_commit(*, roster_import: RosterImport, by: User) -> RosterImpo
         membership = memberships.get(person.pk)
         if membership is None:
             new_memberships.append(PartyMembership(person_id=person.pk, **values))
-        else:
-            for name in membership_fields:
+        elif changed := tuple(name for name in membership_fields if getattr(membership, name) != values[name]):
+            for name in changed:
                 setattr(membership, name, values[name])
-            changed_memberships.append(membership)
+            changed_memberships.append((changed, membership))
     PartyMembership.objects.bulk_create(new_memberships, batch_size=1000)
-    if changed_memberships:
-        PartyMembership.objects.bulk_update(changed_memberships, membership_fields, batch_size=1000)
+    _bulk_update_by_changed_fields(PartyMembership, changed_memberships)
 
     locked.status = ImportStatus.COMMITTED
     locked.committed_at = now
@@ -932,6 +938,18 @@ def roster_import_commit(*, roster_import: RosterImport, by: User) -> RosterImpo
         status=locked.status, committed_at=locked.committed_at, summary=locked.summary
     )
     return locked
+
+
+def _bulk_update_by_changed_fields(model, changes: list[tuple[tuple[str, ...], object]], extra=()) -> None:
+    """bulk_update the changed rows, writing only the columns that changed in at least one of them.
+
+    Django builds one CASE WHEN per column and row in Python, which dominates a large update (make bench:
+    5,400 people with two changed columns took ~19 s writing all twelve, ~3 s writing the two). One
+    bulk_update for all rows keeps the query count independent of the file."""
+    if not changes:
+        return
+    fields = sorted({name for changed, _ in changes for name in changed})
+    model.objects.bulk_update([obj for _, obj in changes], [*fields, *extra], batch_size=1000)
 
 
 def _check_still_valid(roster_import: RosterImport, rows: list[dict]) -> None:
@@ -1025,6 +1043,8 @@ def export_roster(people_qs, *, title: str | None = None) -> bytes:
 
     ID numbers and phone numbers are text cells with the text format (@), so Excel never turns them into
     floats; 出生年月 is written 1985.03 and 入党时间 yyyy-mm-dd, also as text. One query.
+    The 花名册 lists party members only: residents without a membership (activists appointed as officers,
+    say) are left out, since a row without 党员类别 could not be imported back.
     """
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
@@ -1044,7 +1064,9 @@ def export_roster(people_qs, *, title: str | None = None) -> bytes:
         header.append(cell)
     sheet.append(header)
 
-    people = people_qs.select_related("community", "building", "membership", "membership__employer")
+    people = people_qs.filter(membership__isnull=False).select_related(
+        "community", "building", "membership", "membership__employer"
+    )
     for number, person in enumerate(people.iterator(chunk_size=2000), start=1):
         membership = getattr(person, "membership", None)
         values = [
