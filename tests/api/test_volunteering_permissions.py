@@ -1,0 +1,351 @@
+"""Every volunteering API route × every persona of the cast, with the exact status expected.
+
+Reading the table: the community office (secretary, staff, director) manages; the town supervisor reads and
+gets 403 on writes; the member acts for themself; the officer and deputy read the community's posts,
+items and programmes only; every persona of another community, employer or none gets 404 on 北街's
+objects (or 400 when naming one in a request body: "does not exist"), and 403 on office-only lists.
+
+Each persona's request runs in a savepoint that is rolled back, so all of them meet the same world.
+"""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.db import transaction
+from rest_framework.test import APIClient
+
+from tests.conftest import ROLE_NAMES
+from tests.volunteering.factories import (
+    ClaimFactory,
+    GoodFactory,
+    ItemFactory,
+    PairingFactory,
+    PostFactory,
+    ProgrammeFactory,
+    RecordFactory,
+    SignUpFactory,
+    SkillFactory,
+    at,
+    register,
+    registered_member,
+)
+from volunteering import checkin
+from volunteering.models import (
+    ConductNote,
+    GoodHandout,
+    ProgrammeKind,
+    RecordSource,
+    RecordStatus,
+    TeamMember,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = at(2026, 3, 14, 9, 10)  # Saturday morning, ten minutes into today's item
+API = "/api/v1/volunteering/"
+
+OFFICE = ("secretary", "staff", "director")
+OUTSIDE = ("other_secretary", "other_town", "liaison", "other_liaison", "outsider")
+
+
+def E(office, town, member, reader, outside, anonymous=403, **overrides) -> dict:
+    """Expected status per persona: `reader` is the officer and the deputy; `outside` every persona of
+    another community, another town, an employer, or none."""
+    expected = {name: office for name in OFFICE}
+    expected.update(town=town, member=member, officer=reader, deputy=reader, anonymous=anonymous)
+    expected.update({name: outside for name in OUTSIDE})
+    expected.update(overrides)
+    assert set(expected) == set(ROLE_NAMES)
+    return expected
+
+
+ALL_200 = E(200, 200, 200, 200, 200)
+SEEN_IN_COMMUNITY = E(200, 200, 200, 200, 404)
+OWN_ROW = E(200, 200, 200, 404, 404)  # a member's own row: office, town, the member
+OTHERS_ROW = E(200, 200, 404, 404, 404)  # another member's row
+OFFICE_WRITE = E(200, 403, 403, 403, 404)  # changing a community-wide object
+OFFICE_WRITE_PERSONAL = E(200, 403, 404, 404, 404)  # deciding on another member's row
+OFFICE_CREATE = E(201, 403, 403, 403, 403, other_secretary=400)
+OFFICE_ONLY_LIST = E(200, 403, 403, 403, 403, other_secretary=200)
+OFFICE_ONLY_DETAIL = E(200, 403, 403, 403, 403, other_secretary=404)
+TOWN_AND_OFFICE = E(200, 200, 403, 403, 403, other_secretary=404, other_town=404)
+
+
+@pytest.fixture
+def world(cast):
+    """北街's volunteering as it stands on the morning of 14 March 2026."""
+    with time_machine.travel(NOW, tick=False):
+        register(cast.member_person, cast.beijie)
+        other = registered_member(cast.beijie)
+        post = PostFactory(community=cast.beijie, capacity=5)
+        today = ItemFactory(
+            community=cast.beijie,
+            starts_at=at(2026, 3, 14, 9),
+            ends_at=at(2026, 3, 14, 11),
+            organiser=cast.staff,
+            post=post,
+        )
+        SignUpFactory(item=today, person=cast.member_person, checked_in_at=at(2026, 3, 14, 9, 5))
+        upcoming = ItemFactory(community=cast.beijie, starts_at=at(2026, 3, 20, 9))
+        later = ItemFactory(community=cast.beijie, starts_at=at(2026, 3, 21, 9))
+        past = ItemFactory(community=cast.beijie, starts_at=at(2026, 3, 7, 9), ends_at=at(2026, 3, 7, 11))
+        shop = ProgrammeFactory(community=cast.beijie, kind=ProgrammeKind.LOVE_SUPERMARKET, name="爱心超市")
+        good = GoodFactory(programme=shop)
+        w = SimpleNamespace(
+            beijie=cast.beijie.pk,
+            member_person=cast.member_person.pk,
+            post=post.pk,
+            today=today.pk,
+            upcoming=upcoming.pk,
+            past=past.pk,
+            programme=shop.pk,
+            good=good.pk,
+            claim=ClaimFactory(post=post, person=other).pk,
+            team=TeamMember.objects.create(
+                community=cast.beijie, person=other, joined_on=dt.date(2026, 1, 9)
+            ).pk,
+            later_signup=SignUpFactory(item=later, person=cast.member_person).pk,
+            pending_record=RecordFactory(
+                item=past, person=other, status=RecordStatus.PENDING, source=RecordSource.SELF_REPORTED
+            ).pk,
+            approved_record=RecordFactory(
+                item=ItemFactory(community=cast.beijie, starts_at=at(2026, 3, 1, 9)), person=other
+            ).pk,
+            note=ConductNote.objects.create(
+                community=cast.beijie,
+                person=cast.member_person,
+                noted_on=dt.date(2026, 3, 1),
+                note="热心邻里事务",
+            ).pk,
+            pairing=PairingFactory(programme=shop, person=cast.member_person).pk,
+            handout=GoodHandout.objects.create(
+                good=good, recipient_name="困难户", quantity=1, handed_out_on=dt.date(2026, 3, 2)
+            ).pk,
+            skill=SkillFactory(programme=shop, person=cast.member_person).pk,
+            token=checkin.make_token(today),
+        )
+    return w
+
+
+def item_body(w):
+    return {
+        "community": w.beijie,
+        "title": "清扫楼道",
+        "place": "3号楼",
+        "capacity": 4,
+        "starts_at": "2026-03-28T09:00:00+08:00",
+        "ends_at": "2026-03-28T11:00:00+08:00",
+    }
+
+
+ROUTES = [
+    # posts
+    ("get", "posts/", None, ALL_200),
+    ("get", "posts/{post}/", None, SEEN_IN_COMMUNITY),
+    ("get", "posts/suggested/", None, ALL_200),
+    ("post", "posts/", lambda w: {"community": w.beijie, "name": "新岗位", "capacity": 3}, OFFICE_CREATE),
+    ("patch", "posts/{post}/", {"capacity": 6}, OFFICE_WRITE),
+    # claims and the team
+    ("get", "claims/", None, ALL_200),
+    ("get", "claims/{claim}/", None, OTHERS_ROW),
+    ("post", "claims/", lambda w: {"post": w.post, "person": w.member_person}, E(201, 403, 201, 400, 400)),
+    ("post", "claims/{claim}/approve/", {}, OFFICE_WRITE_PERSONAL),
+    ("post", "claims/{claim}/decline/", {"reason": "岗位已满"}, OFFICE_WRITE_PERSONAL),
+    ("post", "claims/{claim}/withdraw/", {}, OFFICE_WRITE_PERSONAL),
+    ("get", "team/", None, ALL_200),
+    ("get", "team/{team}/", None, OTHERS_ROW),
+    (
+        "post",
+        "team/",
+        lambda w: {"community": w.beijie, "person": w.member_person},
+        E(201, 403, 201, 400, 400),
+    ),
+    # items
+    ("get", "items/", None, ALL_200),
+    ("get", "items/{today}/", None, SEEN_IN_COMMUNITY),
+    ("post", "items/", item_body, OFFICE_CREATE),
+    ("patch", "items/{upcoming}/", {"title": "新标题"}, OFFICE_WRITE),
+    ("post", "items/{upcoming}/cancel/", {"reason": "天气原因"}, OFFICE_WRITE),
+    ("post", "items/{upcoming}/sign-up/", lambda w: {"person": w.member_person}, E(201, 403, 201, 400, 404)),
+    ("post", "items/{today}/check-in/", lambda w: {"token": w.token}, E(400, 400, 200, 400, 404)),
+    ("post", "items/{today}/check-out/", lambda w: {"token": w.token}, E(400, 400, 200, 400, 404)),
+    ("post", "items/check-in/", lambda w: {"token": w.token}, E(400, 400, 200, 400, 400)),
+    ("get", "items/{today}/checkin-code/", None, OFFICE_WRITE),
+    ("post", "items/{today}/rotate-code/", {}, E(204, 403, 403, 403, 404)),
+    (
+        "post",
+        "items/{today}/attendance/",
+        lambda w: {
+            "person": w.member_person,
+            "started_at": "2026-03-14T09:00:00+08:00",
+            "ended_at": "2026-03-14T09:10:00+08:00",
+        },
+        E(201, 403, 403, 403, 404),
+    ),
+    ("get", "items/{today}/ics/", None, SEEN_IN_COMMUNITY),
+    ("get", "items/calendar-link/", None, E(403, 403, 200, 403, 403, officer=200)),
+    # sign-ups
+    ("get", "signups/", None, ALL_200),
+    ("get", "signups/{later_signup}/", None, OWN_ROW),
+    ("post", "signups/{later_signup}/cancel/", {}, E(200, 403, 200, 404, 404)),
+    # hours
+    ("get", "records/", None, ALL_200),
+    ("get", "records/{pending_record}/", None, OTHERS_ROW),
+    (
+        "post",
+        "records/",
+        lambda w: {
+            "item": w.past,
+            "started_at": "2026-03-07T09:00:00+08:00",
+            "ended_at": "2026-03-07T10:00:00+08:00",
+            "content": "巡逻",
+        },
+        E(403, 403, 201, 403, 400),
+    ),
+    ("post", "records/{pending_record}/approve/", {}, OFFICE_WRITE_PERSONAL),
+    ("post", "records/{pending_record}/reject/", {"reason": "未见本人"}, OFFICE_WRITE_PERSONAL),
+    ("post", "records/{approved_record}/evaluate/", {"evaluation": "good"}, OFFICE_WRITE_PERSONAL),
+    ("post", "records/{approved_record}/cancel/", {"reason": "虚报"}, OFFICE_WRITE_PERSONAL),
+    # the yearly requirement and the ledger
+    ("get", "policies/", None, ALL_200),
+    ("get", "policies/{beijie}/", None, SEEN_IN_COMMUNITY),
+    ("put", "policies/{beijie}/", {"min_items": 2, "target_items": 3}, OFFICE_WRITE),
+    ("get", "requirement/?community={beijie}", None, TOWN_AND_OFFICE),
+    ("get", "ledgers/{member_person}/", None, OWN_ROW),
+    ("get", "ledgers/export/?community={beijie}", None, TOWN_AND_OFFICE),
+    # conduct outside working hours: the branch only
+    ("get", "conduct-notes/", None, OFFICE_ONLY_LIST),
+    ("get", "conduct-notes/{note}/", None, OFFICE_ONLY_DETAIL),
+    (
+        "post",
+        "conduct-notes/",
+        lambda w: {
+            "community": w.beijie,
+            "person": w.member_person,
+            "noted_on": "2026-03-10",
+            "note": "主动调解邻里纠纷",
+        },
+        OFFICE_CREATE,
+    ),
+    # featured programmes
+    ("get", "programmes/", None, ALL_200),
+    ("get", "programmes/{programme}/", None, SEEN_IN_COMMUNITY),
+    (
+        "post",
+        "programmes/",
+        lambda w: {"community": w.beijie, "name": "和事佬协会", "kind": "mediation"},
+        OFFICE_CREATE,
+    ),
+    ("patch", "programmes/{programme}/", {"description": "每周三开放"}, OFFICE_WRITE),
+    ("get", "pairings/", None, ALL_200),
+    ("get", "pairings/{pairing}/", None, OWN_ROW),
+    (
+        "post",
+        "pairings/",
+        lambda w: {
+            "programme": w.programme,
+            "person": w.member_person,
+            "household": "赵奶奶",
+            "started_on": "2026-03-14",
+        },
+        OFFICE_CREATE,
+    ),
+    ("post", "pairings/{pairing}/end/", {}, E(200, 403, 403, 404, 404)),
+    ("get", "goods/", None, ALL_200),
+    ("get", "goods/{good}/", None, SEEN_IN_COMMUNITY),
+    (
+        "post",
+        "goods/",
+        lambda w: {
+            "programme": w.programme,
+            "name": "书包",
+            "category": "schoolbags",
+            "quantity": 3,
+            "received_on": "2026-03-14",
+        },
+        OFFICE_CREATE,
+    ),
+    (
+        "post",
+        "goods/{good}/hand-out/",
+        {"recipient_name": "困难户", "quantity": 1},
+        E(201, 403, 403, 403, 404),
+    ),
+    ("get", "handouts/", None, OFFICE_ONLY_LIST),
+    ("get", "handouts/{handout}/", None, OFFICE_ONLY_DETAIL),
+    ("get", "skills/", None, ALL_200),
+    ("get", "skills/{skill}/", None, SEEN_IN_COMMUNITY),
+    (
+        "post",
+        "skills/",
+        lambda w: {"programme": w.programme, "person": w.member_person, "skill": "医疗救助"},
+        E(201, 403, 201, 400, 400),
+    ),
+    ("post", "skills/{skill}/withdraw/", {}, E(200, 403, 200, 403, 404)),
+]
+
+
+def _id(route):
+    method, path, _, _ = route
+    return f"{method.upper()} {path}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[_id(r) for r in ROUTES])
+def test_volunteering_route_answers_each_persona_as_expected(cast, world, route):
+    method, path, body, expected = route
+    url = API + path.format(**vars(world))
+    data = body(world) if callable(body) else body
+    actual = {}
+    with time_machine.travel(NOW, tick=False):
+        for name in ROLE_NAMES:
+            client = APIClient()
+            if name != "anonymous":
+                client.force_authenticate(getattr(cast, name))
+            with transaction.atomic():
+                response = (
+                    getattr(client, method)(url, data, format="json")
+                    if data is not None
+                    else getattr(client, method)(url)
+                )
+                transaction.set_rollback(True)
+            actual[name] = response.status_code
+    assert actual == expected
+
+
+LISTS = [
+    "posts/",
+    "claims/",
+    "team/",
+    "items/",
+    "signups/",
+    "records/",
+    "programmes/",
+    "pairings/",
+    "goods/",
+    "skills/",
+    "policies/",
+]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_lists_show_nothing_of_beijie_to_other_communities_employers_and_strangers(cast, world, path):
+    with time_machine.travel(NOW, tick=False):
+        for name in OUTSIDE:
+            client = APIClient()
+            client.force_authenticate(getattr(cast, name))
+            rows = client.get(API + path).json()["results"]
+            if path == "policies/":  # one row per community the persona sees (another town's, or none)
+                assert all(r["community"] != cast.beijie.pk for r in rows), name
+            else:
+                assert rows == [], (name, path)
+
+
+def test_a_member_sees_only_their_own_rows_in_personal_lists(cast, world):
+    client = APIClient()
+    client.force_authenticate(cast.member)
+    with time_machine.travel(NOW, tick=False):
+        for path in ("claims/", "signups/", "records/", "pairings/", "team/"):
+            people = {r["person"] for r in client.get(API + path).json()["results"]}
+            assert people <= {cast.member_person.pk}, path
