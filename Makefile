@@ -47,5 +47,15 @@ format: install
 bench: migrate
 	DJANGO_TESTING=1 $(PY) -m benchmarks
 
+# Backups (scripts/backup.sh, scripts/restore.sh): pg_dump -Fc / pg_restore on PostgreSQL, SQLite's backup
+# API on SQLite. `make backup` writes var/backups/<time>.<ext> (or BACKUP_FILE=…);
+# `make restore BACKUP_FILE=var/backups/….dump` replaces the database after asking for its name.
+backup: install
+	BACKUP_FILE="$(BACKUP_FILE)" ./scripts/backup.sh
+
+restore: install
+	@test -n "$(BACKUP_FILE)" || { echo "usage: make restore BACKUP_FILE=var/backups/<file>"; exit 2; }
+	./scripts/restore.sh "$(BACKUP_FILE)"
+
 clean:
 	rm -rf $(VENV) var

@@ -223,3 +223,15 @@ class AnnouncementAdmin(admin.ModelAdmin):
     list_display = ["title", "community", "category", "published_on"]
     list_filter = ["category", "community"]
     search_fields = ["title", "body"]
+
+
+from .models import RetentionPolicy  # noqa: E402
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    """个人信息保存期限 per community (30–3650 days; two years without a row). Changes are audited."""
+
+    list_display = ["community", "retention_days", "updated_at"]
+    list_select_related = ["community"]
+    search_fields = ["community__name"]

@@ -5,7 +5,7 @@ import django_filters
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled
@@ -13,14 +13,14 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from core import workdays
+from core import audit, workdays
 from core.api import ScopedQuerysetMixin
 from core.models import WorkdayOverride
 from members.models import Building, Community, Person, Town, User
 from members.roles import scope_for
 from members.services import PermissionDenied
 
-from . import pdf, security, selectors, services
+from . import pdf, retention, security, selectors, services
 from .models import (
     Announcement,
     AssigneeKind,
@@ -369,6 +369,11 @@ class CaseViewSet(
         ser.is_valid(raise_exception=True)
         return ser.validated_data
 
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        audit.record_access(what="read_full", obj=case)
+        return Response(self.get_serializer(case).data)
+
     @extend_schema(
         request=CaseIntakeSerializer,
         responses={201: CaseCreatedSerializer},
@@ -478,7 +483,7 @@ class CaseViewSet(
         return self._detail(services.case_close(case=case, by=request.user, **self._input(NoteIn)))
 
     @extend_schema(responses=SuggestionOut(many=True), summary="推荐承办人（按楼栋责任区、信息员、岗位）")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a short list, never paged
     def suggestions(self, request, pk=None):
         case = self.get_object()
         if not scope_for(request.user).manages(case.community_id):
@@ -491,7 +496,7 @@ class CaseViewSet(
         )
 
     @extend_schema(responses=DuplicateOut(many=True), summary="疑似同类问题（专题反馈候选）")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a short list, never paged
     def duplicates(self, request, pk=None):
         case = self.get_object()
         if not scope_for(request.user).manages(case.community_id):
@@ -515,8 +520,26 @@ class CaseViewSet(
     def notice(self, request, pk=None):
         case = self.get_object()
         response = HttpResponse(pdf.one_time_notice_pdf(case), content_type="application/pdf")
+        audit.record_access(what="print", obj=case, description="一次性告知书")
         response["Content-Disposition"] = f'inline; filename="notice-{case.tracking_no}.pdf"'
         return response
+
+    @extend_schema(
+        request=ReasonIn,
+        responses=inline_serializer(
+            "ResidentErasure",
+            {
+                "cases": serializers.IntegerField(),
+                "attachments": serializers.IntegerField(),
+                "tracking_numbers": serializers.ListField(child=serializers.CharField()),
+            },
+        ),
+        summary="按居民申请删除个人信息（同一电话的本社区民情件）",
+    )
+    @action(detail=True, methods=["post"])
+    def erase(self, request, pk=None):
+        case = self.get_object()
+        return Response(retention.resident_erasure(case=case, by=request.user, **self._input(ReasonIn)))
 
     @extend_schema(responses=CaseListSerializer(many=True), summary="我的民情件（承办人手机端）")
     @action(detail=False, methods=["get"])
@@ -534,6 +557,8 @@ class CaseViewSet(
 class ThematicGroupSerializer(serializers.ModelSerializer):
     cases = serializers.PrimaryKeyRelatedField(many=True, queryset=Case.objects.all(), write_only=True)
     case_ids = serializers.SerializerMethodField()
+    # "" until replied: a read-only model field loses `allow_blank`, so the schema would not admit it
+    reply_method = serializers.ChoiceField(choices=FeedbackMethod.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ThematicGroup
@@ -710,7 +735,7 @@ class MailboxViewSet(
         return Response(OpeningSerializer(opening).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=MailboxSerializer(many=True), summary="上一个工作日未开箱的信箱")
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # a short list, never paged
     def missed(self, request):
         scope = scope_for(request.user)
         return Response(
@@ -1054,6 +1079,27 @@ class PublicSubmitIn(serializers.Serializer):
     resident_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
     anonymous = serializers.BooleanField(required=False, default=False)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    consent = serializers.BooleanField(
+        help_text="居民已阅读并同意《个人信息处理说明》（GET /api/v1/public/cases/privacy-notice/）；必须为 true"
+    )
+
+    def validate_consent(self, value):
+        if value is not True:
+            raise serializers.ValidationError("请阅读并同意《个人信息处理说明》后再提交")
+        return value
+
+
+class PrivacyNoticeOut(serializers.Serializer):
+    version = serializers.CharField()
+    title = serializers.CharField()
+    controller = serializers.CharField()
+    purpose = serializers.CharField()
+    collected = serializers.ListField(child=serializers.CharField())
+    retention = serializers.CharField()
+    retention_days = serializers.IntegerField()
+    recipients = serializers.CharField()
+    rights = serializers.CharField()
+    consent = serializers.CharField()
 
 
 class PublicLookupIn(serializers.Serializer):
@@ -1150,8 +1196,23 @@ class PublicCaseViewSet(viewsets.GenericViewSet):
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         data.pop("attachments", None)
-        case = services.public_submit(attachments=request.FILES.getlist("attachments"), **data)
+        data.pop("consent")  # validated True above: no consent, no submission
+        case = services.public_submit(
+            attachments=request.FILES.getlist("attachments"),
+            privacy_notice=retention.PRIVACY_NOTICE_VERSION,
+            **data,
+        )
         return Response({"tracking_no": case.tracking_no, "access_code": case.access_code}, status=201)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("community", str, description="社区代码（可选，给出该社区的保存期限）")],
+        responses=PrivacyNoticeOut,
+        summary="个人信息处理说明（提交前须展示并取得同意）",
+    )
+    @action(detail=False, methods=["get"], url_path="privacy-notice")
+    def privacy_notice(self, request):
+        community = Community.objects.filter(code=request.query_params.get("community", "")).first()
+        return Response(retention.privacy_notice(community))
 
     @extend_schema(request=PublicLookupIn, responses=PublicCaseSerializer, summary="凭受理编号和查询码查询")
     @action(detail=False, methods=["post"], throttle_classes=[security.PublicLookupThrottle])

@@ -185,6 +185,10 @@ class PublicSubmitForm(forms.Form):
     resident_phone = forms.CharField(required=False, max_length=30, label="联系电话（可不填）")
     anonymous = forms.BooleanField(required=False, label="匿名反映")
     attachments = MultipleFileField(label="图片（最多 3 张，每张不超过 5 MB）")
+    consent = forms.BooleanField(
+        label="我已阅读上方《个人信息处理说明》，同意按说明处理我的个人信息",
+        error_messages={"required": "请阅读并勾选同意《个人信息处理说明》后再提交"},
+    )
 
 
 class PublicTrackForm(forms.Form):

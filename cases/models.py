@@ -205,6 +205,39 @@ class HandlingTimeLimit(models.Model):
         return f"{self.community} {self.get_handling_type_display()} {self.working_days} 个工作日"
 
 
+DEFAULT_RETENTION_DAYS = 730  # two years after closure, unless the community publishes another period
+
+
+class RetentionPolicy(models.Model):
+    """How long a community keeps residents' personal data on a closed case (姓名、电话、地址、照片).
+
+    After `retention_days` from closure, `cases.retention.anonymise_closed_cases` (nightly) removes them;
+    the concern itself stays, without anyone's identity, for the statistics. Without a row: two years."""
+
+    community = models.OneToOneField(
+        Community, on_delete=models.CASCADE, related_name="case_retention", verbose_name="社区"
+    )
+    retention_days = models.PositiveIntegerField(
+        "保存期限（天）", default=DEFAULT_RETENTION_DAYS, help_text="民情件归档后保存反映人个人信息的天数"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicInfoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "个人信息保存期限"
+        verbose_name_plural = "个人信息保存期限"
+        constraints = [
+            models.CheckConstraint(
+                name="retention_days_in_range",
+                condition=Q(retention_days__gte=30) & Q(retention_days__lte=3650),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.community} {self.retention_days} 天"
+
+
 class CaseCounter(models.Model):
     """Per-community, per-day sequence behind tracking numbers; locked with SELECT … FOR UPDATE."""
 
@@ -555,6 +588,12 @@ class Case(models.Model):
     rated_by_resident = models.BooleanField("居民网上评价", default=False)
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        "个人信息删除时间",
+        null=True,
+        blank=True,
+        help_text="反映人姓名、电话、地址和照片已删除（保存期满或应居民申请），见 cases.retention",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -257,6 +257,7 @@ def _register(
     received_at: dt.datetime | None = None,
     attachments=(),
     note: str = "",
+    event_data: dict | None = None,
     **links,
 ) -> Case:
     errors = {}
@@ -322,6 +323,7 @@ def _register(
         by=by,
         by_resident=by is None,
         note=note or Channel(channel).label,
+        data=event_data or {},
     )
     case.access_code = code  # shown once to whoever registered it; only the hash is stored
     return case
@@ -392,8 +394,10 @@ def public_submit(
     anonymous: bool = False,
     building: Building | None = None,
     attachments=(),
+    privacy_notice: str = "",
 ) -> Case:
-    """A resident's own submission from the public page (网络民情信箱). No login; nobody received it."""
+    """A resident's own submission from the public page (网络民情信箱). No login; nobody received it.
+    `privacy_notice` is the version of the notice the resident agreed to (kept on the register event)."""
     return _register(
         community=community,
         by=None,
@@ -406,6 +410,7 @@ def public_submit(
         building=building,
         attachments=attachments,
         note="居民网上提交",
+        event_data={"privacy_notice": privacy_notice} if privacy_notice else None,
     )
 
 

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core import audit
 from core.errors import DomainError
 from members.models import Community, User
 from members.roles import scope_for
 
-from . import forms, pdf, security, selectors, services
+from . import forms, pdf, retention, security, selectors, services
 from .api import CaseFilter
 from .models import (
     Case,
@@ -116,6 +117,7 @@ def case_detail(request, pk):
         "events": case.events.all(),
         "section": "cases",
     }
+    audit.record_access(what="read_full", obj=case)
     return render(request, "cases/detail.html", context)
 
 
@@ -178,6 +180,7 @@ def attachment(request, pk):
     if not Case.objects.visible_to(request.user).filter(pk=item.case_id).exists():
         raise Http404
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    audit.record_access(what="read_full", obj=item, description="民情件附件")
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -191,6 +194,7 @@ def notice_pdf(request, pk):
     except DomainError:
         raise Http404
     response = HttpResponse(body, content_type="application/pdf")
+    audit.record_access(what="print", obj=case, description="一次性告知书")
     response["Content-Disposition"] = f'inline; filename="notice-{case.tracking_no}.pdf"'
     return response
 
@@ -448,14 +452,23 @@ def public_home(request):
 
 def public_submit(request):
     form = forms.PublicSubmitForm(request.POST or None, request.FILES or None)
+    notice = retention.privacy_notice()
     if request.method == "POST":
         if not security.submit_allowed(security.client_ip(request)):
-            return render(request, "cases/public/submit.html", {"form": form, "flooded": True}, status=429)
+            return render(
+                request,
+                "cases/public/submit.html",
+                {"form": form, "flooded": True, "notice": notice},
+                status=429,
+            )
         if form.is_valid():
             data = dict(form.cleaned_data)
             files = data.pop("attachments") or []
+            data.pop("consent")  # required by the form: no consent, no submission
             try:
-                case = services.public_submit(attachments=files, **data)
+                case = services.public_submit(
+                    attachments=files, privacy_notice=retention.PRIVACY_NOTICE_VERSION, **data
+                )
             except DomainError as exc:
                 for field, errors in exc.fields.items():
                     for message in errors if isinstance(errors, list) else [errors]:
@@ -467,7 +480,7 @@ def public_submit(request):
                     "cases/public/submitted.html",
                     {"tracking_no": case.tracking_no, "access_code": case.access_code},
                 )
-    return render(request, "cases/public/submit.html", {"form": form})
+    return render(request, "cases/public/submit.html", {"form": form, "notice": notice})
 
 
 def _public_case_or_none(request, pk):

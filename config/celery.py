@@ -23,6 +23,17 @@ app.conf.beat_schedule = {
         "task": "cases.tasks.daily_supervision_alerts",
         "schedule": crontab(hour=7, minute=30),
     },
+    # cases: residents' name, phone, address and photos leave cases closed longer than the community's
+    # retention period (PIPL); one set-based update per community, idempotent.
+    "cases-retention-anonymise": {
+        "task": "cases.tasks.anonymise_closed_cases",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # core: audit trail and access log rows older than AUDIT_RETENTION_DAYS (at least 180 days).
+    "core-audit-purge": {
+        "task": "core.tasks.purge_expired_audit_rows",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # volunteering: remind members behind the yearly requirement in the last quarter (the task sends at most
     # one reminder per member per quarter, so the 1st and 15th runs only catch members who fell behind since).
     "volunteering-requirement-reminders": {

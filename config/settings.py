@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "members",
     "volunteering",
@@ -51,6 +53,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every log line of the request (and the handler-500 response) carries the id.
+    "core.middleware.RequestIdMiddleware",
+    # Above WhiteNoise, so static files get the CSP / Permissions-Policy / X-Frame-Options too.
+    "core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,7 +64,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Audit context (actor, REMOTE_ADDR, request id) for every write; records every 403. Above the
+    # second-factor and password-change gates, so their refusals are recorded too.
+    "core.audit.AuditContextMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages: idle/absolute session limits, then the second factor, then the forced
+    # change of an initial password (each lets the pages the next one needs through).
+    "core.middleware.SessionLimitsMiddleware",
+    "core.middleware.SecondFactorMiddleware",
+    "core.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -116,11 +131,23 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"  # REMOTE_ADDR only, never X-Forwarded-For
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+# The lock lasts 15 minutes from the fifth failure; attempts while locked are refused but not recorded, so
+# someone hammering a colleague's login cannot keep it locked indefinitely by retrying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 SILENCED_SYSTEM_CHECKS = [
     # axes.W006 wants the IP address in the lockout key. We lock per account on purpose: a community office
     # sits behind one NAT address, so an IP lockout would shut out every colleague after one person's typos.
     "axes.W006",
 ]
+
+# Optional TOTP second factor (django-otp). When the town switches it on, office accounts (secretary, staff,
+# office director, town supervisor, admins) verify a device after each login before any page or API works
+# (core.middleware.SecondFactorMiddleware); their API tokens are refused meanwhile (core.security).
+REQUIRE_2FA_FOR_STAFF = env_bool("REQUIRE_2FA_FOR_STAFF", False)
+OTP_TOTP_ISSUER = "民情流水线"
+OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next attempt is checked
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -148,7 +175,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token auth, refusing accounts that must change their password or verify a second factor.
+        "core.security.TokenAuthentication",
+    ],
+    # JSON without NaN/Infinity or lone surrogates (those reach the database or renderer as a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.security.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     # Deny by default: a view that is open to anonymous users says so explicitly.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -162,12 +196,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public_lookup": "10/minute", "public_submit": "5/minute"},
+    # Throttles key anonymous clients by REMOTE_ADDR, never by a client-supplied X-Forwarded-For (DRF's
+    # default trusts that header, so a forged one would dodge the public throttles). Behind N reverse
+    # proxies that append the header, set TRUSTED_PROXY_COUNT=N.
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "民情流水线 API",
     "DESCRIPTION": "Party-building roster, volunteering, residents' concerns pipeline and yearly evaluations.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI describe every endpoint and field (IDs, phone numbers...): login only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -176,6 +216,20 @@ SPECTACULAR_SETTINGS = {
         "OfficerSourceEnum": "members.models.OfficerSource",
         "ZoneSourceEnum": "members.models.ZoneSource",
         "OfficerEndReasonEnum": "members.models.OfficerEndReason",
+        "HandlingTypeEnum": "cases.models.HandlingType",
+        "DisclosureKindEnum": "cases.models.DisclosureKind",
+        # Added by the security helper so `check --deploy --fail-level WARNING` (which runs the schema
+        # generator) passes: several apps name fields "kind", "category", "channel" (drf_spectacular.W001).
+        "OfficerRecordKindEnum": "members.models.OfficerRecordKind",
+        "CaseCategoryEnum": "cases.models.Category",
+        "CaseChannelEnum": "cases.models.Channel",
+        "AssigneeKindEnum": "cases.models.AssigneeKind",
+        "ReceptionKindEnum": "cases.models.ReceptionKind",
+        "GoodCategoryEnum": "volunteering.models.GoodCategory",
+        "ProgrammeKindEnum": "volunteering.models.ProgrammeKind",
+        "ConductKindEnum": "volunteering.models.ConductKind",
+        "CheckInMethodEnum": "volunteering.models.CheckInMethod",
+        "FeedbackMethodEnum": "cases.models.FeedbackMethod",
     },
 }
 
@@ -204,7 +258,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # Redis redelivers a task not acknowledged within this many seconds (a worker killed mid-task): longer than
+    # any task runs, since a task still running after it is delivered twice (tasks are idempotent anyway).
+    else {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 )
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND")
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
@@ -215,17 +271,56 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Audit trail and access log (core.audit): kept this many days, then purged nightly; under 180 is refused.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+
+# Suggest on-duty members at the matching service post as assignees of a case (cases.selectors).
+CASES_ON_DUTY_PROVIDER = "volunteering.selectors.on_duty_for_case"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@minqing.local")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
-# Production hardening; `manage.py check --deploy` runs against these.
+# Production hardening; `manage.py check --deploy --fail-level WARNING` runs against these
+# (tests/security/test_deploy_check.py).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (core.middleware.SecurityHeadersMiddleware): no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+CONTENT_SECURITY_POLICY_PATH_OVERRIDES = {
+    # Swagger UI (drf-spectacular's split view: its init script is a separate same-origin file, so scripts
+    # stay 'self') has one inline <style> block in its page template; allow inline styles on that page only.
+    # It is behind login and shows nothing but our own schema.
+    "/api/docs/": {"style-src": ["'self'", "'unsafe-inline'"]},
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
+# Sessions: an absolute lifetime (8 h, a working day) and an idle timeout (30 min), both enforced on the
+# server by core.middleware.SessionLimitsMiddleware from stamps kept in the session. The cookie and the
+# session row expire with the absolute lifetime; activity is written at most once a minute.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+IDLE_TIMEOUT_SECONDS = env_int("IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_TOUCH_SECONDS = min(60, IDLE_TIMEOUT_SECONDS)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)  # shared office PCs
 if not (DEBUG or TESTING):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -233,13 +328,22 @@ if not (DEBUG or TESTING):
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # security.W021 asks for the HSTS preload flag. Preloading binds the whole registrable domain
+        # (every subdomain, for months, hard to undo) and a town site usually lives under a domain it
+        # does not own (e.g. *.gov.cn); the owner opts in with SECURE_HSTS_PRELOAD=1.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 
+# Every line carries the request id (core.security.RequestIdLogFilter; "-" outside a request).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.security.RequestIdLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

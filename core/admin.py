@@ -47,3 +47,41 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
         from . import workdays
 
         workdays.clear_cache()
+
+
+from .models import AccessLog, AuditEvent  # noqa: E402
+
+
+class _ReadOnlyTrailAdmin(admin.ModelAdmin):
+    """The trail is read in the admin, never written: no add, change or delete for anyone (superusers
+    included). Seeing it takes the model's view permission (the 审计员 group has both)."""
+
+    date_hierarchy = "at"
+    list_per_page = 100
+    show_full_result_count = False  # counting millions of rows on every page view is not worth it
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(_ReadOnlyTrailAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_id", "community_id", "ip", "reason"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_label", "object_id", "request_id", "=action"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(_ReadOnlyTrailAdmin):
+    list_display = ["at", "actor_label", "what", "object_type", "object_id", "community_id", "ip", "reason"]
+    list_filter = ["what", "object_type"]
+    search_fields = ["actor_label", "object_id", "request_id", "reason"]

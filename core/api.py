@@ -2,15 +2,23 @@
 
 Error shape (every 4xx from every endpoint):
     {"error": {"code": "invalid", "message": "...", "fields": {"field": ["..."], ...}}}
+An unexpected exception is logged with its traceback and answered with no details but the request id:
+    {"error": {"code": "server_error", "message": "...", "fields": {}, "request_id": "..."}}
 """
+
+import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from .errors import DomainError
+from .security import current_request_id, without_surrogates
+
+logger = logging.getLogger("core.api")
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -32,7 +40,7 @@ def exception_handler(exc, context):
         body = {"error": {"code": exc.code, "message": exc.message, "fields": exc.fields}}
         if exc.allowed is not None:
             body["error"]["allowed"] = exc.allowed
-        return Response(body, status=exc.status_code)
+        return Response(without_surrogates(body), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=_django_validation_to_fields(exc))
     if isinstance(exc, Http404):
@@ -40,7 +48,7 @@ def exception_handler(exc, context):
 
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        return server_error_response(exc, context)
     detail = response.data
     fields: dict = {}
     if isinstance(exc, exceptions.ValidationError):
@@ -53,8 +61,31 @@ def exception_handler(exc, context):
     else:
         message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
         code = getattr(getattr(exc, "detail", None), "code", None) or exc.default_code
-    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    response.data = without_surrogates({"error": {"code": code, "message": message, "fields": fields}})
     return response
+
+
+def server_error_response(exc, context):
+    """A bug: log the traceback (the log line carries the request id), roll back, tell the client only the id."""
+    request = context.get("request")
+    logger.error(
+        "Unhandled API error: %s %s",
+        getattr(request, "method", "?"),
+        getattr(request, "path", "?"),
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    set_rollback()
+    return Response(
+        {
+            "error": {
+                "code": "server_error",
+                "message": "服务器出错了，请稍后再试",
+                "fields": {},
+                "request_id": current_request_id(),
+            }
+        },
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
 
 
 def error_response(message: str, *, code: str = "invalid", fields: dict | None = None, status_code=400):

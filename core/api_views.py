@@ -1,12 +1,14 @@
-"""The user's own notifications (/api/v1/notifications/)."""
+"""The user's own notifications (/api/v1/notifications/); the audit trail and access log for auditors
+(/api/v1/audit-events/, /api/v1/access-logs/)."""
 
+import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from . import notifications
-from .models import Notification
+from .models import AccessLog, AuditEvent, Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -35,3 +37,102 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         payload.is_valid(raise_exception=True)
         count = notifications.mark_read(user=request.user, ids=payload.validated_data.get("ids"))
         return Response({"marked": count})
+
+
+# ------------------------------------------------------------------------------------------ audit trail
+
+
+class ReadsTrail(permissions.BasePermission):
+    """The 审计员 permission (`core.view_auditevent` / `core.view_accesslog`), superusers included."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm(view.required_permission))
+
+
+class _TrailFilter(django_filters.FilterSet):
+    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+
+
+class AuditEventFilter(_TrailFilter):
+    class Meta:
+        model = AuditEvent
+        fields = ["object_type", "object_id", "actor", "action", "community_id", "request_id"]
+
+
+class AccessLogFilter(_TrailFilter):
+    class Meta:
+        model = AccessLog
+        fields = ["object_type", "object_id", "actor", "what", "community_id", "request_id"]
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "community_id",
+            "changes",
+            "ip",
+            "request_id",
+            "reason",
+            "extra",
+        ]
+        read_only_fields = fields
+
+
+class AccessLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccessLog
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_label",
+            "what",
+            "object_type",
+            "object_id",
+            "description",
+            "community_id",
+            "ip",
+            "request_id",
+            "reason",
+            "extra",
+        ]
+        read_only_fields = fields
+
+
+class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+    """审计日志 (read-only): every write to a domain object and every security event, newest first.
+    Filter by object (`object_type=members.Person&object_id=12`), actor, action, community and date range
+    (`since`, `until`, ISO 8601). Needs the 审计员 permission."""
+
+    serializer_class = AuditEventSerializer
+    queryset = AuditEvent.objects.all()
+    permission_classes = [ReadsTrail]
+    required_permission = "core.view_auditevent"
+    filterset_class = AuditEventFilter
+    search_fields = []
+    ordering_fields = ["at"]
+    ordering = ["-at", "-pk"]
+
+
+class AccessLogViewSet(viewsets.ReadOnlyModelViewSet):
+    """访问日志 (read-only): full reads of residents' records, exports and prints, newest first.
+    Same filters as the audit trail, with `what` instead of `action`. Needs the 审计员 permission."""
+
+    serializer_class = AccessLogSerializer
+    queryset = AccessLog.objects.all()
+    permission_classes = [ReadsTrail]
+    required_permission = "core.view_accesslog"
+    filterset_class = AccessLogFilter
+    search_fields = []
+    ordering_fields = ["at"]
+    ordering = ["-at", "-pk"]

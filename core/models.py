@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Notification(models.Model):
@@ -64,3 +65,127 @@ class WorkdayOverride(models.Model):
     def __str__(self):
         kind = "上班" if self.is_working_day else "放假"
         return f"{self.date} {self.name or kind}（{kind}）"
+
+
+# ---------------------------------------------------------------------------------------- audit trail
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Audit rows are never changed or removed through the ORM: an invariant of the trail, not a business
+    rule. The only deletion is the retention purge (`core.audit.purge_expired`), which bypasses this on
+    purpose; on PostgreSQL a trigger refuses UPDATE/DELETE outside that purge too (migration 0004)."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows are append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise TypeError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} rows are append-only")
+
+    delete.queryset_only = True
+
+
+class _AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only")
+
+
+def _actor_field():
+    # No database constraint and DO_NOTHING: deleting an account must neither cascade into the trail nor
+    # rewrite it (SET_NULL would be an UPDATE, which the trigger refuses). `actor_label` keeps the name.
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+
+
+class AuditEvent(_AppendOnlyModel):
+    """审计日志: one write to a domain object (who, when, before/after), or a security event (logins,
+    failures, lockouts, role changes, permission denials). Written by `core.audit` only.
+
+    `changes` is {field: [before, after]} with personal identifiers masked and secrets left out, so the
+    trail never becomes a second copy of residents' personal data.
+    """
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = _actor_field()
+    actor_label = models.CharField("操作人账号", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=40)
+    object_type = models.CharField("对象类型", max_length=100, blank=True, help_text="app.Model")
+    object_id = models.CharField("对象ID", max_length=64, blank=True)
+    community_id = models.BigIntegerField("社区ID", null=True, blank=True)
+    changes = models.JSONField("变更", default=dict, blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    request_id = models.CharField("请求ID", max_length=64, blank=True)
+    reason = models.CharField("原因", max_length=300, blank=True)
+    extra = models.JSONField("其他", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+            models.Index(fields=["community_id", "at"], name="audit_community_at"),
+        ]
+
+    def __str__(self):
+        target = f" {self.object_type}#{self.object_id}" if self.object_type else ""
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label or '-'} {self.action}{target}"
+
+
+class AccessKind(models.TextChoices):
+    READ_FULL = "read_full", "查看完整信息"
+    EXPORT = "export", "导出"
+    PRINT = "print", "打印"
+    REVEAL = "reveal", "显示完整号码"
+
+
+class AccessLog(_AppendOnlyModel):
+    """访问日志: a read of a resident's full record, an export, a print of a personal document
+    (who, what, when, from where, why). Written by `core.audit.record_access` only."""
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = _actor_field()
+    actor_label = models.CharField("操作人账号", max_length=150, blank=True)
+    what = models.CharField("访问类型", max_length=20, choices=AccessKind.choices)
+    object_type = models.CharField("对象类型", max_length=100, blank=True)
+    object_id = models.CharField("对象ID", max_length=64, blank=True)
+    description = models.CharField("说明", max_length=300, blank=True)
+    community_id = models.BigIntegerField("社区ID", null=True, blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    request_id = models.CharField("请求ID", max_length=64, blank=True)
+    reason = models.CharField("事由", max_length=300, blank=True)
+    extra = models.JSONField("其他", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "访问日志"
+        verbose_name_plural = "访问日志"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="access_object"),
+            models.Index(fields=["actor", "at"], name="access_actor_at"),
+            models.Index(fields=["community_id", "at"], name="access_community_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label or '-'} {self.get_what_display()}"

@@ -39,7 +39,10 @@ def deliver_email(notification_id: int) -> bool:
     """Send the email for one notification once (idempotent under redelivery)."""
     with transaction.atomic():
         note = (
-            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
         )
         if note is None or note.emailed_at is not None or not note.recipient.email:
             return False

@@ -1,8 +1,15 @@
 from celery import shared_task
 
-from . import notifications
+from . import audit, notifications
 
 
 @shared_task(acks_late=True)
 def send_notification_email(notification_id: int) -> bool:
     return notifications.deliver_email(notification_id)
+
+
+@shared_task(acks_late=True)
+def purge_expired_audit_rows() -> dict:
+    """Audit and access-log rows older than AUDIT_RETENTION_DAYS (never fewer than 180); idempotent."""
+    with audit.acting_as(label="celery:purge_expired_audit_rows"):
+        return audit.purge_expired()

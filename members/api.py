@@ -8,10 +8,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import audit
 from core.api import ScopedQuerysetMixin
 
 from . import selectors, services
@@ -76,7 +78,11 @@ class OfficeCreates(permissions.IsAuthenticated):
         if getattr(view, "action", None) != "create":
             return True
         scope = scope_for(request.user)
-        return scope.is_superuser or bool(scope.managed_community_ids) or (self.allow_person and bool(scope.person_id))
+        return (
+            scope.is_superuser
+            or bool(scope.managed_community_ids)
+            or (self.allow_person and bool(scope.person_id))
+        )
 
 
 class OfficeOrSelfCreates(OfficeCreates):
@@ -143,6 +149,16 @@ class PersonFilter(filters.FilterSet):
         return queryset
 
 
+class PersonSearchFilter(SearchFilter):
+    """Phone and ID numbers are searchable only by users who see them in full. An employer liaison sees them
+    masked, and a search on them would give the masked digits away one guess at a time."""
+
+    def get_search_fields(self, view, request):
+        if scope_for(request.user).employer_ids:
+            return ["name"]
+        return super().get_search_fields(view, request)
+
+
 class PersonViewSet(
     ScopedQuerysetMixin,
     mixins.CreateModelMixin,
@@ -154,6 +170,7 @@ class PersonViewSet(
     queryset = Person.objects.all()
     serializer_class = PersonSerializer
     permission_classes = [OfficeCreates]
+    filter_backends = [filters.DjangoFilterBackend, PersonSearchFilter, OrderingFilter]
     filterset_class = PersonFilter
     search_fields = ["name", "mobile", "id_number"]
     ordering_fields = ["name", "created_at"]
@@ -179,6 +196,11 @@ class PersonViewSet(
 
     def perform_update(self, serializer):
         self._save(serializer, person=serializer.instance)
+
+    def retrieve(self, request, *args, **kwargs):
+        person = self.get_object()
+        audit.record_access(what="read_full", obj=person)
+        return Response(self.get_serializer(person).data)
 
 
 class RegistrationFilter(filters.FilterSet):
@@ -243,7 +265,9 @@ class RegistrationViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets
         registration = self.get_object()
         payload = RegistrationTransferSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        new = services.registration_transfer(registration=registration, by=request.user, **payload.validated_data)
+        new = services.registration_transfer(
+            registration=registration, by=request.user, **payload.validated_data
+        )
         return Response(self._out(new), status=status.HTTP_201_CREATED)
 
 
@@ -293,12 +317,13 @@ class OfficerViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.Read
 
         officer = self.get_object()
         pdf = appointment_letter_pdf(officer)
+        audit.record_access(what="print", obj=officer, description="聘书")
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f"inline; filename=letter-{officer.appointment_no}.pdf"
         return response
 
     @extend_schema(responses={200: OfficerStrengthSerializer(many=True)})
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # one row per community, never paged
     def strength(self, request):
         """Active officers against each visible community's quota; `vacancies` > 0 is the alert."""
         communities = Community.objects.visible_to(request.user).managed_by(request.user)
@@ -416,6 +441,7 @@ class RosterExportView(APIView):
             export_roster(people),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+        audit.record_access(what="export", description="花名册导出", extra=request.query_params.dict())
         response["Content-Disposition"] = f"attachment; filename=roster-{timezone.localdate():%Y%m%d}.xlsx"
         return response
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from core.api_views import NotificationViewSet
+from core.api_views import AccessLogViewSet, AuditEventViewSet, NotificationViewSet
 
 from . import api
 
@@ -17,6 +17,8 @@ router.register("officers", api.OfficerViewSet, basename="officer")
 router.register("zones", api.ZoneViewSet, basename="zone")
 router.register("roster-imports", api.RosterImportViewSet, basename="roster-import")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("access-logs", AccessLogViewSet, basename="access-log")
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="me"),

@@ -34,6 +34,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from core import audit
 from core.errors import Conflict, DomainError
 
 from .models import (
@@ -927,6 +928,19 @@ def roster_import_commit(*, roster_import: RosterImport, by: User) -> RosterImpo
     PartyMembership.objects.bulk_create(new_memberships, batch_size=1000)
     _bulk_update_by_changed_fields(PartyMembership, changed_memberships)
 
+    # bulk_create/bulk_update bypass the model receivers of the audit trail: one summary row instead.
+    audit.record(
+        action="bulk_roster_import",
+        obj=locked,
+        actor=by,
+        extra={
+            "created_people": sorted(p.pk for p in new_people),
+            "updated_people": sorted(p.pk for p in changed_people),
+            "created_memberships": len(new_memberships),
+            "updated_memberships": len(changed_memberships),
+            "fields": [*person_fields, *membership_fields],
+        },
+    )
     locked.status = ImportStatus.COMMITTED
     locked.committed_at = now
     locked.summary = {

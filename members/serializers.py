@@ -138,7 +138,8 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class RegistrationEventSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.display_name", read_only=True, default=None)
+    # null for an event without an acting user (a system change)
+    by = serializers.CharField(source="by.display_name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = RegistrationEvent
@@ -207,6 +208,9 @@ class OfficerRecordSerializer(serializers.ModelSerializer):
 class OfficerSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     records = OfficerRecordSerializer(many=True, read_only=True)
+    # "" while in post: declared, because a read-only model field loses `allow_blank` and the schema
+    # would then not admit the blank value
+    end_reason = serializers.ChoiceField(choices=OfficerEndReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = InformationOfficer

@@ -67,6 +67,13 @@ def person_save(*, by: User, person: Person | None = None, membership: dict | No
         if person.community_id != moving_from:
             # Moving someone out of a community takes the office of that community too, not only the new one.
             require_manager(by, moving_from)
+            if Registration.objects.filter(person=person, status__in=ACTIVE_REGISTRATION_STATUSES).exists():
+                # A registered member's move goes through the transfer, which keeps the registration's history.
+                raise Conflict(
+                    "该党员已在原社区报到，搬家请办理报到转移",
+                    code="registration_active",
+                    fields={"community": ["请通过报到转移变更居住社区"]},
+                )
     require_manager(by, person.community_id)
     if person.id_number == "":
         person.id_number = None
@@ -317,6 +324,8 @@ def officer_appoint(
         errors["term_end"] = ["聘期结束日期须晚于聘用日期"]
     if errors:
         raise DomainError("无法聘用该信息员", fields=errors)
+    # Serialise appointments per community: the next letter number is read and then written.
+    Community.objects.select_for_update().filter(pk=community.pk).first()
     if InformationOfficer.objects.filter(community=community, person=person, status=OfficerStatus.ACTIVE).exists():
         raise Conflict("该人员已是本社区在聘信息员", code="already_appointed", fields={"person": ["已在聘"]})
     appointment_no = appointment_no.strip() or next_appointment_no(community, appointed_on.year)

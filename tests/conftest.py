@@ -174,9 +174,11 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory, worker_i
     """A real `celery worker` process on the real broker, reading and writing the test database.
 
     Each xdist worker gets its own queue so two test processes never consume each other's tasks.
-    Yields a namespace with the queue name and the folder the worker's emails land in.
+    Yields a namespace with the queue name, the folder the worker's emails land in, the worker `process`
+    (leader of its own process group) and `restart(extra_args=(), extra_env=None)`.
     """
     import os
+    import signal
     import subprocess
     import sys
     import time
@@ -202,43 +204,64 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory, worker_i
     }
     app.conf.task_default_queue = queue
     log = open(mail_dir.parent / f"{queue}.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--concurrency=2",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=Path(dj_settings.BASE_DIR),
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"celery worker exited early, see {log.name}")
-        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1.0):
-            break
-    else:
-        proc.kill()
+    node = f"{queue}@{os.uname().nodename}"
+
+    def start(extra_args=(), extra_env=None):
+        # Its own process group, so a test can SIGKILL the worker together with its pool children.
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                queue,
+                "-n",
+                f"{queue}@%h",
+                "--concurrency=2",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                *extra_args,
+            ],
+            cwd=Path(dj_settings.BASE_DIR),
+            env={**env, **(extra_env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"celery worker exited early, see {log.name}")
+            if app.control.ping(destination=[node], timeout=1.0):
+                return proc
+        os.killpg(proc.pid, signal.SIGKILL)
         raise RuntimeError("celery worker did not answer a ping within 60 s")
-    yield SimpleNamespace(process=proc, queue=queue, mail_dir=mail_dir, env=env, log=log.name)
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+
+    def stop(proc):
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    worker = SimpleNamespace(process=start(), queue=queue, mail_dir=mail_dir, env=env, log=log.name)
+
+    def restart(extra_args=(), extra_env=None):
+        """Stop the worker if it still runs (a test may have killed it) and start a fresh one on the same
+        queue, optionally with more arguments (e.g. `-I module`) or environment."""
+        stop(worker.process)
+        worker.process = start(extra_args, extra_env)
+        return worker.process
+
+    worker.restart = restart
+    yield worker
+    stop(worker.process)
     log.close()
 
 

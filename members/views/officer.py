@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import audit
 from core.errors import DomainError
 
 from .. import forms, selectors, services
@@ -175,6 +176,7 @@ def officer_letter(request, pk):
     from ..letters import appointment_letter_pdf
 
     response = HttpResponse(appointment_letter_pdf(officer), content_type="application/pdf")
+    audit.record_access(what="print", obj=officer, description="聘书")
     response["Content-Disposition"] = content_disposition(
         "inline", f"聘书-{officer.appointment_no}.pdf", f"letter-{officer.appointment_no}.pdf"
     )

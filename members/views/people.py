@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import audit
 from core.errors import DomainError
 
 from .. import forms, services
@@ -87,6 +88,7 @@ def roster_export(request):
     form = forms.RosterFilterForm(request.GET, communities=Community.objects.managed_by(request.user))
     today = timezone.localdate()
     response = HttpResponse(export_roster(roster_people(request, form)), content_type=XLSX)
+    audit.record_access(what="export", description="花名册导出", extra=request.GET.dict())
     response["Content-Disposition"] = content_disposition(
         "attachment", f"花名册-{today:%Y%m%d}.xlsx", f"roster-{today:%Y%m%d}.xlsx"
     )
@@ -114,6 +116,7 @@ def person_detail(request, pk):
         pk=pk,
     )
     decorate_people([person])
+    audit.record_access(what="read_full", obj=person)
     registrations = (
         Registration.objects.visible_to(user)
         .filter(person=person)

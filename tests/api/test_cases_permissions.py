@@ -250,7 +250,7 @@ def setup_route(name, cast):
     if name == "workdays-warning":
         return "get", "/api/v1/workday-overrides/warning/?year=2027", None, ALL_READ
     if name == "public-submit":
-        payload = {"community": cast.beijie.code, "content": "路灯坏了"}
+        payload = {"community": cast.beijie.code, "content": "路灯坏了", "consent": True}
         return "post", "/api/v1/public/cases/", payload, expect(201, anonymous=201)
     if name == "public-lookup":
         c = _case(cast, CaseState.ASSIGNED)

@@ -15,7 +15,12 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 def submit(client, cast, **extra):
-    data = {"community": cast.beijie.code, "content": "2号楼楼顶漏水，请尽快处理", "category": "property"}
+    data = {
+        "community": cast.beijie.code,
+        "content": "2号楼楼顶漏水，请尽快处理",
+        "category": "property",
+        "consent": True,  # the privacy notice (tests/audit/test_public_notice.py)
+    }
     data.update(extra)
     return client.post("/api/v1/public/cases/", data, format="multipart")
 
@@ -176,6 +181,7 @@ def test_public_pages_submit_track_and_rate_with_csrf(cast):
             "community": cast.beijie.code,
             "category": "property",
             "content": "路灯不亮",
+            "consent": "on",
         },
     )
     assert done.status_code == 200

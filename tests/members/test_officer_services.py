@@ -1,21 +1,25 @@
 """民情信息员: appointment (聘用), the roster numbers, ending, vacancies and the manual's penalty ladder."""
 
 import datetime as dt
+import threading
+import time
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.db import connection
 
 from core.errors import Conflict, DomainError
 from members import selectors, services
 from members.models import (
     Community,
     InformationOfficer,
-    MemberCategory,
     OfficerEndReason,
     OfficerRecordKind,
     OfficerSource,
     OfficerStatus,
     RoleAssignment,
+    User,
 )
 from members.roles import Role
 from tests import factories as f
@@ -110,7 +114,9 @@ def test_only_the_community_office_appoints(cast, actor):
 
 
 def test_town_supervisor_may_appoint_in_a_community_of_the_town(cast):
-    officer = appoint(cast, f.PersonFactory(community=cast.changcheng), by=cast.town, community=cast.changcheng)
+    officer = appoint(
+        cast, f.PersonFactory(community=cast.changcheng), by=cast.town, community=cast.changcheng
+    )
     assert officer.appointment_no == "CHANGCHENG-2026-001"
 
 
@@ -176,6 +182,20 @@ def test_ending_an_appointment_records_date_and_reason_and_removes_the_role(cast
         OfficerEndReason.RESIGNED,
     )
     assert not RoleAssignment.objects.filter(user=cast.officer, role=Role.OFFICER).exists()
+
+
+def test_ending_without_a_date_uses_todays_date_in_china(cast):
+    # 00:30 on National Day in Beijing is still 30 September in UTC
+    with time_machine.travel(dt.datetime(2026, 9, 30, 16, 30, tzinfo=dt.UTC), tick=False):
+        officer = services.officer_end(
+            officer=cast.officer_row, by=cast.secretary, reason=OfficerEndReason.MOVED
+        )
+        rec_officer = appoint(cast)
+        record_ = services.officer_record(
+            officer=rec_officer, by=cast.secretary, kind=K.COMMENDATION, reason="好"
+        )
+    assert officer.ended_on == dt.date(2026, 10, 1)
+    assert record_.on == dt.date(2026, 10, 1)
 
 
 def test_ending_twice_is_a_conflict(cast):
@@ -356,7 +376,9 @@ def test_economic_penalty_keeps_its_amount(cast):
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_record_needs_a_reason(cast, reason):
     with pytest.raises(DomainError) as excinfo:
-        services.officer_record(officer=cast.officer_row, by=cast.secretary, kind=K.COMMENDATION, reason=reason)
+        services.officer_record(
+            officer=cast.officer_row, by=cast.secretary, kind=K.COMMENDATION, reason=reason
+        )
     assert "reason" in excinfo.value.fields
 
 
@@ -387,7 +409,51 @@ def test_only_the_community_office_records_rewards_and_penalties(cast, actor):
     assert excinfo.value.status_code == 403
 
 
-def test_membership_category_is_irrelevant_for_activists_who_are_not_members(cast):
-    """Sanity check of the cast: 欧兰 (the appointed officer) is an activist with no membership."""
-    assert not hasattr(cast.officer_person, "membership")
-    assert cast.member_person.membership.category == MemberCategory.IN_SERVICE
+# ------------------------------------------------------------------------------------------------- races
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_appointments_get_consecutive_numbers(cast, monkeypatch):
+    # Given two staff appointing two activists at the same moment, each slow between reading the highest
+    # number and writing the next one
+    people = [f.PersonFactory(community=cast.beijie) for _ in range(2)]
+    numbering = services.next_appointment_no
+
+    def slow_numbering(*args, **kwargs):
+        number = numbering(*args, **kwargs)
+        time.sleep(0.3)
+        return number
+
+    monkeypatch.setattr(services, "next_appointment_no", slow_numbering)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def press_appoint(person, user_pk):
+        try:
+            by = User.objects.get(pk=user_pk)
+            barrier.wait(timeout=10)
+            officer = services.officer_appoint(
+                community=Community.objects.get(pk=cast.beijie.pk),
+                person=person,
+                by=by,
+                source=OfficerSource.ACTIVIST,
+                appointed_on=SPRING,
+            )
+            outcomes.append(officer.appointment_no)
+        except Exception as exc:  # noqa: BLE001 — the test reports whatever went wrong
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=press_appoint, args=(person, user.pk))
+        for person, user in zip(people, [cast.secretary, cast.staff], strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # Then both are appointed, with the next two numbers, instead of one failing on the unique number
+    assert sorted(outcomes) == ["BEIJIE-2026-001", "BEIJIE-2026-002"]

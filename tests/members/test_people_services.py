@@ -26,7 +26,11 @@ def test_secretary_adds_an_in_service_member_with_their_employer(cast):
     )
 
     person.refresh_from_db()
-    assert (person.community, person.building, person.id_number) == (cast.beijie, cast.b2, "11010519491231002X")
+    assert (person.community, person.building, person.id_number) == (
+        cast.beijie,
+        cast.b2,
+        "11010519491231002X",
+    )
     assert (person.membership.category, person.membership.employer, person.membership.position) == (
         MemberCategory.IN_SERVICE,
         cast.hospital,
@@ -56,7 +60,9 @@ def test_blank_id_numbers_are_stored_as_null_so_many_people_can_lack_one(cast):
 
 def test_invalid_id_number_is_refused(cast):
     with pytest.raises(ValidationError) as excinfo:
-        services.person_save(by=cast.staff, community=cast.beijie, name="错号", id_number="110105194912310021")
+        services.person_save(
+            by=cast.staff, community=cast.beijie, name="错号", id_number="110105194912310021"
+        )
     assert "id_number" in excinfo.value.error_dict
 
 
@@ -143,14 +149,19 @@ def test_town_supervisor_may_move_a_person_between_communities_of_the_town(cast)
 
 def test_office_adds_a_building_to_its_community(cast):
     compound = f.CompoundFactory(community=cast.beijie, name="幸福院")
-    building = services.building_create(community=cast.beijie, by=cast.staff, name=" 5号楼 ", compound=compound)
+    building = services.building_create(
+        community=cast.beijie, by=cast.staff, name=" 5号楼 ", compound=compound
+    )
     assert (building.community, building.compound, building.name) == (cast.beijie, compound, "5号楼")
 
 
 def test_building_in_a_compound_of_another_community_is_refused(cast):
     with pytest.raises(DomainError) as excinfo:
         services.building_create(
-            community=cast.beijie, by=cast.town, name="6号楼", compound=f.CompoundFactory(community=cast.changcheng)
+            community=cast.beijie,
+            by=cast.town,
+            name="6号楼",
+            compound=f.CompoundFactory(community=cast.changcheng),
         )
     assert "compound" in excinfo.value.fields
 
@@ -219,7 +230,11 @@ def test_community_cannot_hand_out_office_roles(cast):
 def test_second_login_for_a_person_or_a_taken_username_is_a_conflict(cast):
     with pytest.raises(Conflict):
         services.user_create_for_person(
-            person=cast.member_person, by=cast.secretary, username="mike2", password="x" * 12, role=Role.MEMBER
+            person=cast.member_person,
+            by=cast.secretary,
+            username="mike2",
+            password="x" * 12,
+            role=Role.MEMBER,
         )
     with pytest.raises(Conflict):
         services.user_create_for_person(
@@ -239,3 +254,18 @@ def test_joined_on_is_kept_on_the_membership(cast):
         membership={"category": MemberCategory.RETIRED, "joined_on": dt.date(1975, 7, 1)},
     )
     assert person.membership.joined_on == dt.date(1975, 7, 1)
+
+
+def test_registered_member_moves_only_through_a_registration_transfer(cast):
+    # Given 马明 is registered with 北街
+    services.registration_submit(person=cast.member_person, community=cast.beijie, by=cast.member)
+
+    # When the town edits his home community on the roster / Then he is sent to the transfer instead
+    with pytest.raises(Conflict) as excinfo:
+        services.person_save(
+            by=cast.town, person=cast.member_person, community=cast.changcheng, building=None
+        )
+    assert excinfo.value.code == "registration_active"
+    assert "community" in excinfo.value.fields
+    cast.member_person.refresh_from_db()
+    assert cast.member_person.community == cast.beijie

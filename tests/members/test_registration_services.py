@@ -1,16 +1,20 @@
 """报到登记: submit → confirm / return / withdraw, transfer on a move; one active registration per member."""
 
+import threading
+
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from core.errors import Conflict, DomainError
 from members import services
 from members.models import (
     MemberCategory,
+    Person,
     Registration,
     RegistrationChannel,
     RegistrationEvent,
     RegistrationStatus,
+    User,
 )
 from members.roles import Role, forget_scope, scope_for
 from tests import factories as f
@@ -35,7 +39,9 @@ def in_state(cast, status: str) -> Registration:
     elif status == S.WITHDRAWN:
         services.registration_withdraw(registration=registration, by=cast.member)
     elif status == S.TRANSFERRED:
-        services.registration_transfer(registration=registration, to_community=cast.changcheng, by=cast.secretary)
+        services.registration_transfer(
+            registration=registration, to_community=cast.changcheng, by=cast.secretary
+        )
     registration.refresh_from_db()
     assert registration.status == status
     return registration
@@ -332,7 +338,11 @@ def test_transfer_closes_the_old_registration_and_opens_one_in_the_new_community
     old = in_state(cast, start)
 
     new = services.registration_transfer(
-        registration=old, to_community=cast.changcheng, by=cast.secretary, building=cast.cc1, unit_room="3单元"
+        registration=old,
+        to_community=cast.changcheng,
+        by=cast.secretary,
+        building=cast.cc1,
+        unit_room="3单元",
     )
 
     old.refresh_from_db()
@@ -395,7 +405,9 @@ def test_transfer_to_the_same_community_is_refused(cast):
 def test_transfer_to_a_community_of_another_town_is_refused(cast):
     registration = submit(cast)
     with pytest.raises(DomainError) as excinfo:
-        services.registration_transfer(registration=registration, to_community=cast.dongguan, by=cast.secretary)
+        services.registration_transfer(
+            registration=registration, to_community=cast.dongguan, by=cast.secretary
+        )
     assert excinfo.value.status_code == 400
     assert "to_community" in excinfo.value.fields
     cast.member_person.refresh_from_db()
@@ -427,3 +439,36 @@ def test_transferred_registration_cannot_be_transferred_again(cast):
     with pytest.raises(Conflict) as excinfo:
         services.registration_transfer(registration=old, to_community=cast.changcheng, by=cast.town)
     assert excinfo.value.allowed == []
+
+
+# ------------------------------------------------------------------------------------------------- races
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submissions_register_the_member_once(cast):
+    # Given the member pressing 报到 on his phone while staff register him at the window
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def press_submit(user_pk):
+        try:
+            by = User.objects.get(pk=user_pk)
+            person = Person.objects.get(pk=cast.member_person.pk)
+            barrier.wait(timeout=10)
+            services.registration_submit(person=person, community=cast.beijie, by=by)
+            outcomes.append("submitted")
+        except Conflict as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press_submit, args=(u.pk,)) for u in (cast.member, cast.staff)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # Then exactly one registration exists and the other caller is told so
+    assert sorted(outcomes) == ["already_registered", "submitted"]
+    assert Registration.objects.filter(person=cast.member_person).count() == 1

@@ -80,7 +80,14 @@ def test_out_of_range_birth_date_is_refused(birth):
 
 @pytest.mark.parametrize(
     "value",
-    ["", "11010519491231002", "11010519491231002X1", "110105194912310", "1101051949123100XX", "A10105194912310020"],
+    [
+        "",
+        "11010519491231002",
+        "11010519491231002X1",
+        "110105194912310",
+        "1101051949123100XX",
+        "A10105194912310020",
+    ],
     ids=["empty", "17-chars", "19-chars", "15-digit-old-format", "two-x", "letter-inside"],
 )
 def test_wrong_length_or_characters_is_refused(value):

@@ -14,7 +14,9 @@ SIGNED = dt.date(2026, 3, 5)
 
 @pytest.fixture
 def zone(cast):
-    return services.zone_save(community=cast.beijie, by=cast.secretary, name="一号责任区", buildings=[cast.b1])
+    return services.zone_save(
+        community=cast.beijie, by=cast.secretary, name="一号责任区", buildings=[cast.b1]
+    )
 
 
 def test_secretary_creates_a_zone_from_buildings_of_her_community(cast):
@@ -44,12 +46,16 @@ def test_duplicate_zone_name_in_the_community_is_a_conflict(cast, zone):
 
 
 def test_same_zone_name_in_another_community_is_fine(cast, zone):
-    other = services.zone_save(community=cast.changcheng, by=cast.other_secretary, name="一号责任区", buildings=[])
+    other = services.zone_save(
+        community=cast.changcheng, by=cast.other_secretary, name="一号责任区", buildings=[]
+    )
     assert other.community == cast.changcheng
 
 
 def test_editing_a_zone_renames_it_and_replaces_its_buildings(cast, zone):
-    services.zone_save(zone=zone, community=cast.beijie, by=cast.staff, name="一号责任区（调整）", buildings=[cast.b2])
+    services.zone_save(
+        zone=zone, community=cast.beijie, by=cast.staff, name="一号责任区（调整）", buildings=[cast.b2]
+    )
 
     zone.refresh_from_db()
     assert zone.name == "一号责任区（调整）"
@@ -85,7 +91,9 @@ def test_assigning_again_updates_the_letter_date_without_a_second_row(cast, zone
     services.zone_assign(zone=zone, person=cast.member_person, by=cast.secretary)
     later = dt.date(2026, 4, 1)
 
-    again = services.zone_assign(zone=zone, person=cast.member_person, by=cast.secretary, letter_signed_on=later)
+    again = services.zone_assign(
+        zone=zone, person=cast.member_person, by=cast.secretary, letter_signed_on=later
+    )
 
     assert ZoneAssignment.objects.filter(zone=zone, person=cast.member_person).count() == 1
     assert again.letter_signed_on == later

@@ -1,0 +1,200 @@
+"""Security plumbing shared by the middleware (core/middleware.py), the views and the settings.
+
+- request ids: a contextvar holds the id of the request being served; `RequestIdLogFilter` (wired into
+  LOGGING) stamps it on every log record, so one id ties the error page, the response header and the
+  log lines together;
+- the client address for the login lockout comes from REMOTE_ADDR only (a header such as X-Forwarded-For
+  is whatever the client wants it to be);
+- session stamps (login time, last activity) for the absolute and idle session limits;
+- who must verify a second factor, and the API authentication that keeps long-lived tokens from
+  bypassing the forced password change and the second factor.
+
+This module is imported while logging is configured (before the app registry is ready): import nothing
+here that loads models at import time.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.core.signals import request_finished
+from rest_framework import authentication, exceptions, parsers
+
+# ------------------------------------------------------------------------------------------- request ids
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9-]{1,64}")
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
+
+def accept_request_id(incoming: str | None) -> str:
+    """The caller's X-Request-ID if it is sane (≤ 64 chars of [A-Za-z0-9-]), else a fresh uuid4 hex.
+
+    A proxy or a mobile client may send its own id so its logs and ours line up; anything else (too long,
+    spaces, quotes, newlines that could forge log lines) is replaced rather than cleaned up.
+    """
+    if incoming and _REQUEST_ID_RE.fullmatch(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+def bind_request_id(request_id: str | None) -> None:
+    _request_id.set(request_id)
+
+
+def _unbind_request_id(sender, **kwargs):
+    _request_id.set(None)
+
+
+# Cleared when the response is closed, so a worker thread's next log lines outside a request say "-".
+request_finished.connect(_unbind_request_id, dispatch_uid="core.security.unbind_request_id")
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Adds `request_id` to every record ("-" outside a request, e.g. in a Celery worker)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = _request_id.get() or "-"
+        return True
+
+
+# ----------------------------------------------------------------------------------------- client address
+
+
+def client_ip(request) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: the TCP peer, never a forwarded-for header.
+
+    Behind a reverse proxy every request then carries the proxy's address; that is fine because the
+    lockout is keyed by username alone (see AXES_LOCKOUT_PARAMETERS), and the address is only recorded.
+    """
+    return request.META.get("REMOTE_ADDR")
+
+
+# ------------------------------------------------------------------------------------------ session stamps
+
+SESSION_AUTH_AT = "minqing_auth_at"  # when this session logged in (absolute lifetime)
+SESSION_SEEN_AT = "minqing_seen_at"  # last request (idle timeout)
+
+
+def stamp_login(session, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    session[SESSION_AUTH_AT] = int(now)
+    session[SESSION_SEEN_AT] = int(now)
+
+
+def _stamp_on_login(sender, request, user, **kwargs):
+    # Written at login (real or `force_login`), so the next requests need not save the session just to
+    # start the clocks. Infrastructure, not a business rule; connected at import (see module docstring:
+    # LOGGING imports this module during django.setup(), so the receiver is in place in every process).
+    session = getattr(request, "session", None)
+    if session is not None:
+        stamp_login(session)
+
+
+user_logged_in.connect(_stamp_on_login, dispatch_uid="core.security.stamp_login")
+
+
+# ------------------------------------------------------------------------------------------- second factor
+
+
+def second_factor_roles() -> set[str]:
+    from members.roles import MANAGING_ROLES, Role
+
+    return {str(r) for r in MANAGING_ROLES} | {str(Role.TOWN_SUPERVISOR)}
+
+
+def requires_second_factor(user) -> bool:
+    """REQUIRE_2FA_FOR_STAFF on, and the user runs an office (managing roles, town supervisor, admins)."""
+    if not getattr(settings, "REQUIRE_2FA_FOR_STAFF", False):
+        return False
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    from members.roles import scope_for
+
+    return bool(scope_for(user).roles & second_factor_roles())
+
+
+# -------------------------------------------------------------------------------------- API authentication
+
+
+class PasswordChangeRequired(exceptions.PermissionDenied):
+    default_detail = "请先修改初始密码"
+    default_code = "password_change_required"
+
+
+class SecondFactorRequired(exceptions.PermissionDenied):
+    default_detail = "请先完成动态口令（二次验证）"
+    default_code = "otp_required"
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF token auth that honours the same gates as the session.
+
+    A token is a long-lived credential used without the login page, so it cannot carry a forced password
+    change or a verified second factor: an account with an initial password is refused
+    (`password_change_required`), and while REQUIRE_2FA_FOR_STAFF is on an office account's token is
+    refused (`otp_required`) — those accounts use the API through a verified browser session.
+    Session requests get the same answers from core.middleware.
+    """
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if user.must_change_password:
+            raise PasswordChangeRequired()
+        if requires_second_factor(user):
+            raise SecondFactorRequired()
+        return user, token
+
+
+# ------------------------------------------------------------------------------------------- JSON input
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(data) -> bool:
+    if isinstance(data, str):
+        return bool(_SURROGATE.search(data))
+    if isinstance(data, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in data.items())
+    if isinstance(data, list):
+        return any(_has_surrogate(v) for v in data)
+    return False
+
+
+def without_surrogates(data):
+    """Error messages may quote the input ("“…” is not a valid choice"); a lone surrogate in them would
+    make the UTF-8 renderer fail with a 500 after the view has returned."""
+    if isinstance(data, str):
+        return _SURROGATE.sub("\ufffd", data) if _SURROGATE.search(data) else data
+    if isinstance(data, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [without_surrogates(v) for v in data]
+    return data
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's strict JSON parser (no NaN/Infinity) that also refuses lone surrogates (escaped as \\ud800).
+
+    JSON text may escape them, but they are not Unicode characters: UTF-8 cannot encode them, so the
+    database driver or the renderer would fail with a 500 wherever such a string travels.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if _has_surrogate(data):
+            raise exceptions.ParseError("JSON 中含有无效的 Unicode 字符（孤立代理项）")
+        return data

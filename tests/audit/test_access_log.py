@@ -1,0 +1,119 @@
+"""Every read of a resident's full record, every export and every print of a personal document writes an
+access-log row: who, what, when, from where (REMOTE_ADDR), why (the route, or the reason typed)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from cases.states import CaseState
+from core.models import AccessLog
+from tests.audit.conftest import accesses
+from tests.cases.factories import make_case
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def office(cast):
+    client = Client(REMOTE_ADDR="192.0.2.20")
+    client.force_login(cast.secretary)
+    return client
+
+
+def only_access(**filters) -> AccessLog:
+    [row] = accesses(**filters)
+    return row
+
+
+def test_the_person_page_logs_a_full_read(cast, office):
+    response = office.get(f"/roster/{cast.member_person.pk}/")
+
+    assert response.status_code == 200
+    row = only_access(what="read_full")
+    assert (row.actor, row.object_type, row.object_id) == (
+        cast.secretary,
+        "members.Person",
+        str(cast.member_person.pk),
+    )
+    assert row.community_id == cast.beijie.pk and row.ip == "192.0.2.20"
+    assert row.reason == "members:person_detail" and row.request_id == response["X-Request-ID"]
+
+
+def test_the_person_api_logs_a_full_read_but_the_list_does_not(cast, as_user):
+    client = as_user("secretary")
+    assert client.get("/api/v1/people/").status_code == 200
+    assert not accesses()
+
+    assert client.get(f"/api/v1/people/{cast.member_person.pk}/").status_code == 200
+
+    row = only_access(what="read_full")
+    assert row.actor == cast.secretary and row.object_id == str(cast.member_person.pk)
+    assert row.reason == "person-detail"
+
+
+def test_a_refused_read_logs_nothing(cast, as_user):
+    assert as_user("other_secretary").get(f"/api/v1/people/{cast.member_person.pk}/").status_code == 404
+    assert not accesses()
+
+
+@pytest.mark.parametrize("url", ["/roster/export.xlsx", "/api/v1/roster-export/"])
+def test_a_roster_export_logs_who_and_the_reason_given(cast, office, url):
+    response = office.get(url, {"reason": "镇组织办年度核对"})
+
+    assert response.status_code == 200
+    row = only_access(what="export")
+    assert row.actor == cast.secretary and row.reason == "镇组织办年度核对"
+    assert row.description == "花名册导出" and row.ip == "192.0.2.20"
+
+
+def test_an_export_without_a_reason_is_logged_with_its_route(cast, office):
+    office.get("/roster/export.xlsx", {"q": "13900000001"})
+    row = only_access(what="export")
+    assert row.reason == "members:roster_export"
+    assert row.extra == {"q": "139****0001"}  # the filters used, numbers masked
+
+
+@pytest.mark.parametrize("url", ["/officers/{pk}/letter.pdf", "/api/v1/officers/{pk}/letter/"])
+def test_printing_an_appointment_letter_is_logged(cast, office, url):
+    response = office.get(url.format(pk=cast.officer_row.pk))
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    row = only_access(what="print")
+    assert (row.object_type, row.object_id) == ("members.InformationOfficer", str(cast.officer_row.pk))
+    assert row.description == "聘书" and row.community_id == cast.beijie.pk
+
+
+@pytest.mark.parametrize("url", ["/cases/{pk}/notice.pdf", "/api/v1/cases/{pk}/notice/"])
+def test_printing_a_one_time_notice_is_logged(cast, office, url):
+    case = make_case(cast.beijie, by=cast.secretary, state=CaseState.WAITING_DOCUMENTS, worker=cast.staff)
+
+    response = office.get(url.format(pk=case.pk))
+
+    assert response.status_code == 200
+    row = only_access(what="print")
+    assert (row.object_type, row.object_id, row.description) == ("cases.Case", str(case.pk), "一次性告知书")
+
+
+@pytest.mark.parametrize("url", ["/cases/{pk}/", "/api/v1/cases/{pk}/"])
+def test_opening_a_case_with_the_residents_contact_is_logged(cast, office, url):
+    case = make_case(cast.beijie, by=cast.secretary)
+
+    assert office.get(url.format(pk=case.pk)).status_code == 200
+
+    row = only_access(what="read_full")
+    assert row.object_type == "cases.Case" and row.community_id == cast.beijie.pk
+
+
+def test_opening_a_residents_photo_is_logged(cast, office, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(
+            cast.beijie,
+            by=cast.secretary,
+            attachments=[SimpleUploadedFile("a.png", PNG, content_type="image/png")],
+        )
+    attachment = case.attachments.get()
+
+    assert office.get(f"/cases/attachments/{attachment.pk}/").status_code == 200
+
+    row = only_access(what="read_full", object_type="cases.CaseAttachment")
+    assert row.object_id == str(attachment.pk) and row.community_id == cast.beijie.pk
