@@ -61,7 +61,9 @@ def run() -> None:
 
     @measure("import roster preview, 5,400 rows (parse + check)", 30)
     def _():
-        data["import"] = roster_import_create(by=town_user, fileobj=io.BytesIO(data["xlsx"]), filename="bench.xlsx")
+        data["import"] = roster_import_create(
+            by=town_user, fileobj=io.BytesIO(data["xlsx"]), filename="bench.xlsx"
+        )
 
     assert data["import"].status == "preview", data["import"].errors[:3]
     # Make every row differ from the database, so the commit really rewrites 6,000 people.
@@ -80,8 +82,9 @@ def run() -> None:
     RESULTS.append(("  … commit queries per 1,000 rows (batched, not per row)", per_thousand, 40, "queries"))
 
     # Re-importing the same roster (edited by nobody) must write nothing and be quick.
-    again = roster_import_create(by=town_user, fileobj=io.BytesIO(export_roster(Person.objects.all())),
-                                 filename="again.xlsx")
+    again = roster_import_create(
+        by=town_user, fileobj=io.BytesIO(export_roster(Person.objects.all())), filename="again.xlsx"
+    )
 
     @measure("re-import the unchanged roster, 5,400 rows (commit)", 10)
     def _():

@@ -16,8 +16,11 @@ from rest_framework.response import Response
 from core import audit, workdays
 from core.api import ScopedQuerysetMixin
 from core.models import WorkdayOverride
+from members import privacy
 from members.models import Building, Community, Person, Town, User
+from members.privacy import shown_mobile
 from members.roles import scope_for
+from members.serializers import RevealSerializer
 from members.services import PermissionDenied
 
 from . import pdf, retention, security, selectors, services
@@ -180,6 +183,20 @@ class CaseDetailSerializer(CaseListSerializer):
 
     def get_reported_by_officer_name(self, obj) -> str:
         return obj.reported_by_officer.person.name if obj.reported_by_officer_id else ""
+
+    def to_representation(self, instance):
+        # the resident's phone as the user may see it (members.privacy); the office reveals it with a reason
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if instance.resident_phone:
+            data["resident_phone"] = shown_mobile(
+                request.user if request else None, instance.community_id, instance.resident_phone
+            )
+        return data
+
+
+class CaseRevealedSerializer(serializers.Serializer):
+    resident_phone = serializers.CharField(allow_blank=True)
 
 
 class CaseIntakeSerializer(serializers.Serializer):
@@ -373,6 +390,24 @@ class CaseViewSet(
         case = self.get_object()
         audit.record_access(what="read_full", obj=case)
         return Response(self.get_serializer(case).data)
+
+    @extend_schema(request=RevealSerializer, responses={200: CaseRevealedSerializer}, summary="查看完整号码")
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """The resident's full phone, for the office of the case's community, with a reason (AccessLog)."""
+        case = self.get_object()
+        if not scope_for(request.user).manages(case.community_id):
+            raise PermissionDenied("只有本社区的管理人员可以查看完整号码")
+        payload = RevealSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        values = privacy.reveal(
+            obj=case,
+            values={"resident_phone": case.resident_phone or ""},
+            reason=payload.validated_data["reason"],
+        )
+        response = Response(CaseRevealedSerializer(values).data)
+        response["Cache-Control"] = "no-store"
+        return response
 
     @extend_schema(
         request=CaseIntakeSerializer,
@@ -803,7 +838,10 @@ class DiaryViewSet(
         ser.is_valid(raise_exception=True)
         case = services.diary_to_case(entry=entry, by=request.user, **ser.validated_data)
         fresh = selectors.case_queryset_for_detail(Case.objects.filter(pk=case.pk)).get()
-        return Response(CaseDetailSerializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CaseDetailSerializer(fresh, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 # ---------------------------------------------------------------------------------- reception days

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.errors import DomainError
 from members.models import Community, User
+from members.privacy import shown_mobile
 from members.roles import scope_for
 
 from . import forms, pdf, retention, security, selectors, services
@@ -104,6 +105,7 @@ def case_detail(request, pk):
         ]
     context = {
         "case": case,
+        "resident_phone": shown_mobile(request.user, case.community_id, case.resident_phone),
         "today": timezone.localdate(),
         "action_forms": action_forms,
         "suggestions": suggestions,

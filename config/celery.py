@@ -34,6 +34,12 @@ app.conf.beat_schedule = {
         "task": "core.tasks.purge_expired_audit_rows",
         "schedule": crontab(hour=3, minute=15),
     },
+    # core: roster upload rows, read notifications, expired sessions and axes logs past their retention period
+    # (core.retention; the domain apps' purges are listed in settings.RETENTION_PURGES).
+    "core-retention-purge": {
+        "task": "core.tasks.purge_expired_personal_data",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # volunteering: remind members behind the yearly requirement in the last quarter (the task sends at most
     # one reminder per member per quarter, so the 1st and 15th runs only catch members who fell behind since).
     "volunteering-requirement-reminders": {

@@ -273,6 +273,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Audit trail and access log (core.audit): kept this many days, then purged nightly; under 180 is refused.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+# Other personal data (core.retention, nightly): the rows of a roster upload (full ID numbers) are blanked
+# after this many days, keeping the summary; read notifications are deleted; expired sessions are cleared;
+# axes' login attempts and logs are deleted (kept as long as the audit minimum, 180 days).
+ROSTER_IMPORT_RETENTION_DAYS = env_int("ROSTER_IMPORT_RETENTION_DAYS", 30)
+NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 365)
+AXES_LOG_RETENTION_DAYS = env_int("AXES_LOG_RETENTION_DAYS", 180)
+# Purges of the domain apps that core.retention runs without importing them (dependencies point one way).
+RETENTION_PURGES = ["members.retention.purge_roster_imports"]
 
 # Suggest on-duty members at the matching service post as assignees of a case (cases.selectors).
 CASES_ON_DUTY_PROVIDER = "volunteering.selectors.on_duty_for_case"
@@ -339,10 +347,17 @@ if not (DEBUG or TESTING):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.security.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "core.security.RequestIdLogFilter"},
+        "personal_data": {"()": "core.security.PersonalDataLogFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "personal_data"],
+        }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

@@ -9,7 +9,9 @@ class Notification(models.Model):
     `dedupe_key` makes sending idempotent: a retried task cannot notify twice.
     """
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField("类型", max_length=50)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)

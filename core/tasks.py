@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import audit, notifications
+from . import audit, notifications, retention
 
 
 @shared_task(acks_late=True)
@@ -13,3 +13,10 @@ def purge_expired_audit_rows() -> dict:
     """Audit and access-log rows older than AUDIT_RETENTION_DAYS (never fewer than 180); idempotent."""
     with audit.acting_as(label="celery:purge_expired_audit_rows"):
         return audit.purge_expired()
+
+
+@shared_task(acks_late=True)
+def purge_expired_personal_data() -> dict:
+    """Roster upload rows, read notifications, expired sessions, axes logs past their period; idempotent."""
+    with audit.acting_as(label="celery:purge_expired_personal_data"):
+        return retention.purge_all()

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from core import audit
 from core.api import ScopedQuerysetMixin
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .models import (
     ACTIVE_REGISTRATION_STATUSES,
     Building,
@@ -46,11 +46,13 @@ from .serializers import (
     OfficerRecordSerializer,
     OfficerSerializer,
     OfficerStrengthSerializer,
+    PersonRevealedSerializer,
     PersonSerializer,
     RegistrationReturnSerializer,
     RegistrationSerializer,
     RegistrationSubmitSerializer,
     RegistrationTransferSerializer,
+    RevealSerializer,
     RosterImportSerializer,
     RosterUploadSerializer,
     TownSerializer,
@@ -201,6 +203,24 @@ class PersonViewSet(
         person = self.get_object()
         audit.record_access(what="read_full", obj=person)
         return Response(self.get_serializer(person).data)
+
+    @extend_schema(request=RevealSerializer, responses={200: PersonRevealedSerializer})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """查看完整号码: the office of the person's community, with a reason (an AccessLog row)."""
+        person = self.get_object()
+        if not scope_for(request.user).manages(person.community_id):
+            raise services.PermissionDenied("只有本社区的管理人员可以查看完整号码")
+        payload = RevealSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        values = privacy.reveal(
+            obj=person,
+            values={"mobile": person.mobile or "", "id_number": person.id_number or ""},
+            reason=payload.validated_data["reason"],
+        )
+        response = Response(PersonRevealedSerializer(values).data)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class RegistrationFilter(filters.FilterSet):
@@ -438,7 +458,7 @@ class RosterExportView(APIView):
             else Person.objects.all()
         )
         response = HttpResponse(
-            export_roster(people),
+            export_roster(people, user=request.user),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         audit.record_access(what="export", description="花名册导出", extra=request.query_params.dict())

@@ -160,7 +160,9 @@ def seed_town(*, rng: random.Random, people_per_community: int = 60) -> dict:
                 person=person,
                 category=category,
                 # joined at 20–40, and never in the future (the roster import checks both)
-            joined_on=dt.date(min(person.birth_date.year + rng.randint(20, 40), 2025), rng.randint(1, 12), 1),
+                joined_on=dt.date(
+                    min(person.birth_date.year + rng.randint(20, 40), 2025), rng.randint(1, 12), 1
+                ),
                 employer=rng.choice(employers) if in_service else None,
                 position=rng.choice(POSITIONS) if in_service else "",
                 specialties=rng.sample(SPECIALTIES, rng.randint(1, 2)),

@@ -272,6 +272,18 @@ class RosterUploadForm(forms.Form):
 # ---------------------------------------------------------------------------------------- registration
 
 
+class RevealForm(forms.Form):
+    """查看完整号码: the reason goes into the access log."""
+
+    reason = forms.CharField(
+        label="查看原因",
+        min_length=4,
+        max_length=300,
+        error_messages={"required": "请填写查看原因", "min_length": "查看原因至少 4 个字"},
+        widget=forms.TextInput(attrs={"placeholder": "例如：电话通知报到"}),
+    )
+
+
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label="退回原因",

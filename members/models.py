@@ -320,6 +320,8 @@ class Person(models.Model):
         verbose_name_plural = "人员"
         ordering = ["community_id", "name", "pk"]
         indexes = [models.Index(fields=["community", "name"])]
+        # granted by the town to see phone and ID numbers in full (members.privacy)
+        permissions = [("view_full_personal_data", "查看完整个人信息（电话、身份证号）")]
 
     def __str__(self):
         return self.name
@@ -721,6 +723,9 @@ class RosterImport(models.Model):
     summary = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
+    # members.retention: after ROSTER_IMPORT_RETENTION_DAYS the uploaded rows (full ID numbers) and the row
+    # errors are blanked; the summary stays. A purged upload can no longer be committed.
+    purged_at = models.DateTimeField("明细清除时间", null=True, blank=True)
 
     objects = RosterImportQuerySet.as_manager()
 

@@ -26,6 +26,8 @@ COMMUNITY_ROLES = {Role.SECRETARY, Role.STAFF, Role.OFFICE_DIRECTOR, Role.OFFICE
 EMPLOYER_ROLES = {Role.EMPLOYER_LIAISON}
 # Roles that run a community's office: keep the roster, confirm registrations, appoint officers, route cases.
 MANAGING_ROLES = {Role.SECRETARY, Role.STAFF, Role.OFFICE_DIRECTOR}
+# Roles that answer for a community's roster and so see its phone and ID numbers in full (members.privacy).
+FULL_DATA_ROLES = {Role.SECRETARY, Role.OFFICE_DIRECTOR}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Scope:
     employer_ids: frozenset = field(default_factory=frozenset)
     roles: frozenset = field(default_factory=frozenset)
     person_id: int | None = None
+    # communities whose phone and ID numbers this user sees in full by role (members.privacy)
+    full_data_community_ids: frozenset = field(default_factory=frozenset)
 
     @property
     def is_authenticated(self) -> bool:
@@ -88,6 +92,9 @@ def scope_for(user) -> Scope:
         employer_ids=frozenset(e for role, _, _, e in assignments if role in EMPLOYER_ROLES and e),
         roles=frozenset(role for role, *_ in assignments),
         person_id=person_id,
+        full_data_community_ids=frozenset(
+            c for role, _, c, _ in assignments if role in FULL_DATA_ROLES and c
+        ),
     )
     user._minqing_scope = scope
     return scope

@@ -37,6 +37,7 @@ from openpyxl.utils.datetime import from_excel
 from core import audit
 from core.errors import Conflict, DomainError
 
+from . import privacy
 from .models import (
     Building,
     Community,
@@ -848,6 +849,8 @@ def roster_import_commit(*, roster_import: RosterImport, by: User) -> RosterImpo
         raise Conflict("该花名册已经导入，不能重复导入", code="already_committed")
     if locked.status != ImportStatus.PREVIEW:
         raise Conflict("花名册有错误，不能导入；请修改后重新上传", code="import_invalid")
+    if locked.purged_at is not None:
+        raise Conflict("该花名册的明细已过保存期限被清除，请重新上传", code="import_purged")
 
     rows = locked.rows
     columns = set(locked.summary.get("columns") or COLUMNS)
@@ -911,7 +914,9 @@ def roster_import_commit(*, roster_import: RosterImport, by: User) -> RosterImpo
     person_by_id = {p.id_number: p for p in [*new_people, *changed_people, *unchanged_people]}
     memberships = {
         m.person_id: m
-        for m in PartyMembership.objects.filter(person_id__in=[p.pk for p in [*changed_people, *unchanged_people]])
+        for m in PartyMembership.objects.filter(
+            person_id__in=[p.pk for p in [*changed_people, *unchanged_people]]
+        )
     }
     membership_fields = _MEMBERSHIP_ALWAYS + [f for c, f in _MEMBERSHIP_BY_COLUMN.items() if c in columns]
     new_memberships, changed_memberships = [], []
@@ -921,7 +926,9 @@ def roster_import_commit(*, roster_import: RosterImport, by: User) -> RosterImpo
         membership = memberships.get(person.pk)
         if membership is None:
             new_memberships.append(PartyMembership(person_id=person.pk, **values))
-        elif changed := tuple(name for name in membership_fields if getattr(membership, name) != values[name]):
+        elif changed := tuple(
+            name for name in membership_fields if getattr(membership, name) != values[name]
+        ):
             for name in changed:
                 setattr(membership, name, values[name])
             changed_memberships.append((changed, membership))
@@ -1052,13 +1059,15 @@ def _membership_values(row: dict) -> dict:
 _EXPORT_WIDTHS = [6, 10, 6, 8, 10, 22, 10, 12, 18, 22, 12, 14, 12, 10, 12, 24, 16]
 
 
-def export_roster(people_qs, *, title: str | None = None) -> bytes:
+def export_roster(people_qs, *, title: str | None = None, user=None) -> bytes:
     """The 花名册 of `people_qs` as an xlsx, in the import's columns, so the file re-imports cleanly.
 
     ID numbers and phone numbers are text cells with the text format (@), so Excel never turns them into
     floats; 出生年月 is written 1985.03 and 入党时间 yyyy-mm-dd, also as text. One query.
     The 花名册 lists party members only: residents without a membership (activists appointed as officers,
     say) are left out, since a row without 党员类别 could not be imported back.
+    With `user`, phone and ID numbers are written as that user may see them (members.privacy) and a
+    masked file says so in its title row; such a file is for reading, not for importing back.
     """
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
@@ -1067,7 +1076,16 @@ def export_roster(people_qs, *, title: str | None = None) -> bytes:
     sheet.merged_cells.add(f"A1:{get_column_letter(len(COLUMNS))}1")
     sheet.freeze_panes = "A3"
 
-    title_cell = WriteOnlyCell(sheet, value=title or f"党员花名册（{timezone.localdate():%Y年%m月%d日}导出）")
+    title = title or f"党员花名册（{timezone.localdate():%Y年%m月%d日}导出）"
+    people = people_qs.filter(membership__isnull=False).select_related(
+        "community", "building", "membership", "membership__employer"
+    )
+    if user is not None:
+        # Phone and ID numbers as the exporting user may see them (members.privacy); the title says so.
+        community_ids = set(people.order_by().values_list("community_id", flat=True).distinct())
+        if not all(privacy.can_see_full_personal_data(user, c) for c in community_ids):
+            title += "（电话、身份证号已脱敏）"
+    title_cell = WriteOnlyCell(sheet, value=title)
     title_cell.font = Font(size=14, bold=True)
     title_cell.alignment = Alignment(horizontal="center")
     sheet.append([title_cell])
@@ -1078,9 +1096,6 @@ def export_roster(people_qs, *, title: str | None = None) -> bytes:
         header.append(cell)
     sheet.append(header)
 
-    people = people_qs.filter(membership__isnull=False).select_related(
-        "community", "building", "membership", "membership__employer"
-    )
     for number, person in enumerate(people.iterator(chunk_size=2000), start=1):
         membership = getattr(person, "membership", None)
         values = [
@@ -1088,13 +1103,15 @@ def export_roster(people_qs, *, title: str | None = None) -> bytes:
             _GENDER_LABEL.get(person.gender, ""),
             person.ethnicity,
             format_birth_month(person.birth_date),
-            person.id_number or "",
+            privacy.shown_id_number(user, person, person.id_number)
+            if user is not None
+            else person.id_number or "",
             person.education,
             membership.joined_on.isoformat() if membership and membership.joined_on else "",
             membership.get_category_display() if membership else "",
             membership.employer.name if membership and membership.employer else "",
             membership.position if membership else "",
-            person.mobile,
+            privacy.shown_mobile(user, person, person.mobile) if user is not None else person.mobile,
             person.community.name,
             person.building.name if person.building else "",
             person.unit_room,

@@ -24,8 +24,8 @@ from .models import (
     ZoneAssignment,
     ZoneSource,
 )
-from .roles import scope_for
-from .validators import mask_id_number, mask_mobile, normalise_id_number, validate_id_number
+from .privacy import shown_id_number, shown_mobile
+from .validators import normalise_id_number, validate_id_number
 
 
 class TownSerializer(serializers.ModelSerializer):
@@ -77,8 +77,8 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    """Phone and ID numbers are shown in full only to the office of the person's community and to the
-    person themself; everyone else (an employer liaison, for one) gets them masked."""
+    """Phone and ID numbers are shown in full only as members.privacy allows (the community's secretary
+    and office director, the person themself); everyone else gets them masked and reveals one with a reason."""
 
     community = ScopedPrimaryKeyRelatedField(Community)
     building = ScopedPrimaryKeyRelatedField(Building, required=False, allow_null=True)
@@ -130,10 +130,11 @@ class PersonSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
-        scope = scope_for(request.user if request else None)
-        if not (scope.manages(instance.community_id) or scope.person_id == instance.pk):
-            data["mobile"] = mask_mobile(instance.mobile)
-            data["id_number"] = mask_id_number(instance.id_number)
+        user = request.user if request else None
+        if instance.mobile:
+            data["mobile"] = shown_mobile(user, instance, instance.mobile)
+        if instance.id_number:
+            data["id_number"] = shown_id_number(user, instance, instance.id_number)
         return data
 
 
@@ -305,3 +306,14 @@ class MeSerializer(serializers.Serializer):
     must_change_password = serializers.BooleanField()
     roles = serializers.ListField(child=serializers.DictField())
     person = serializers.IntegerField(allow_null=True)
+
+
+class RevealSerializer(serializers.Serializer):
+    """查看完整号码: why the user needs the full numbers (written into the access log)."""
+
+    reason = serializers.CharField(min_length=4, max_length=300, trim_whitespace=True)
+
+
+class PersonRevealedSerializer(serializers.Serializer):
+    mobile = serializers.CharField(allow_blank=True)
+    id_number = serializers.CharField(allow_blank=True)

@@ -56,7 +56,9 @@ def require_manager(user, community_id: int) -> None:
 
 
 @transaction.atomic
-def person_save(*, by: User, person: Person | None = None, membership: dict | None = None, **fields) -> Person:
+def person_save(
+    *, by: User, person: Person | None = None, membership: dict | None = None, **fields
+) -> Person:
     """Create or update a person (and their party membership). `membership=None` leaves it as it is."""
     if person is None:
         person = Person(**fields)
@@ -139,7 +141,9 @@ def _move(registration: Registration, to: str, *, by: User, note: str = "", **ex
     for key, value in extra.items():
         setattr(locked, key, value)
     locked.save(update_fields=["status", *extra.keys()])
-    RegistrationEvent.objects.create(registration=locked, from_status=from_status, to_status=to, by=by, note=note)
+    RegistrationEvent.objects.create(
+        registration=locked, from_status=from_status, to_status=to, by=by, note=note
+    )
     registration.__dict__.update({k: getattr(locked, k) for k in ["status", *extra.keys()]})
     return locked
 
@@ -174,7 +178,9 @@ def registration_submit(
     membership = _require_in_service(person)
     Person.objects.select_for_update().filter(pk=person.pk).first()  # serialise concurrent submits per person
     if Registration.objects.filter(person=person, status__in=ACTIVE_REGISTRATION_STATUSES).exists():
-        raise Conflict("该党员已有有效的报到登记（一人只能有一个有效报到）；搬家请办理转移", code="already_registered")
+        raise Conflict(
+            "该党员已有有效的报到登记（一人只能有一个有效报到）；搬家请办理转移", code="already_registered"
+        )
     if person.community_id != community.pk:
         raise DomainError(
             "应到家庭居住地所在社区报到；如已搬家请先办理转移",
@@ -194,7 +200,10 @@ def registration_submit(
     except IntegrityError:
         raise Conflict("该党员已有有效的报到登记", code="already_registered")
     RegistrationEvent.objects.create(
-        registration=registration, from_status="", to_status=RegistrationStatus.SUBMITTED, by=by,
+        registration=registration,
+        from_status="",
+        to_status=RegistrationStatus.SUBMITTED,
+        by=by,
         note=registration.get_channel_display(),
     )
     return registration
@@ -213,8 +222,13 @@ def registration_return(*, registration: Registration, by: User, reason: str) ->
     if not reason:
         raise DomainError("退回时必须说明原因", fields={"reason": ["请填写退回原因"]})
     return _move(
-        registration, RegistrationStatus.RETURNED, by=by, note=reason,
-        decided_by=by, decided_at=timezone.now(), return_reason=reason,
+        registration,
+        RegistrationStatus.RETURNED,
+        by=by,
+        note=reason,
+        decided_by=by,
+        decided_at=timezone.now(),
+        return_reason=reason,
     )
 
 
@@ -227,8 +241,13 @@ def registration_withdraw(*, registration: Registration, by: User) -> Registrati
 
 @transaction.atomic
 def registration_transfer(
-    *, registration: Registration, to_community: Community, by: User, building: Building | None = None,
-    unit_room: str = "", note: str = "",
+    *,
+    registration: Registration,
+    to_community: Community,
+    by: User,
+    building: Building | None = None,
+    unit_room: str = "",
+    note: str = "",
 ) -> Registration:
     """A move: the old registration becomes TRANSFERRED and a new one, pointing back to it, waits for the
     new community's confirmation. The person's home community follows."""
@@ -254,7 +273,9 @@ def registration_transfer(
             user_id=person.user_id, role=Role.MEMBER, community_id=old.community_id
         )
         if left_behind.exists():
-            RoleAssignment.objects.get_or_create(user_id=person.user_id, role=Role.MEMBER, community=to_community)
+            RoleAssignment.objects.get_or_create(
+                user_id=person.user_id, role=Role.MEMBER, community=to_community
+            )
             left_behind.delete()
         if by.pk == person.user_id:
             forget_scope(by)
@@ -269,7 +290,10 @@ def registration_transfer(
         transferred_from=old,
     )
     RegistrationEvent.objects.create(
-        registration=new, from_status="", to_status=RegistrationStatus.SUBMITTED, by=by,
+        registration=new,
+        from_status="",
+        to_status=RegistrationStatus.SUBMITTED,
+        by=by,
         note=f"由{old.community.name}转入",
     )
     return new
@@ -280,9 +304,9 @@ def registration_transfer(
 
 def next_appointment_no(community: Community, year: int) -> str:
     prefix = f"{community.code.upper()}-{year}-"
-    taken = InformationOfficer.objects.filter(community=community, appointment_no__startswith=prefix).values_list(
-        "appointment_no", flat=True
-    )
+    taken = InformationOfficer.objects.filter(
+        community=community, appointment_no__startswith=prefix
+    ).values_list("appointment_no", flat=True)
     highest = max((int(n.rsplit("-", 1)[1]) for n in taken if n.rsplit("-", 1)[1].isdigit()), default=0)
     return f"{prefix}{highest + 1:03d}"
 
@@ -326,14 +350,22 @@ def officer_appoint(
         raise DomainError("无法聘用该信息员", fields=errors)
     # Serialise appointments per community: the next letter number is read and then written.
     Community.objects.select_for_update().filter(pk=community.pk).first()
-    if InformationOfficer.objects.filter(community=community, person=person, status=OfficerStatus.ACTIVE).exists():
+    if InformationOfficer.objects.filter(
+        community=community, person=person, status=OfficerStatus.ACTIVE
+    ).exists():
         raise Conflict("该人员已是本社区在聘信息员", code="already_appointed", fields={"person": ["已在聘"]})
     appointment_no = appointment_no.strip() or next_appointment_no(community, appointed_on.year)
     if InformationOfficer.objects.filter(community=community, appointment_no=appointment_no).exists():
         raise Conflict("聘书编号已被使用", fields={"appointment_no": ["聘书编号已被使用"]})
     officer = InformationOfficer.objects.create(
-        community=community, person=person, appointment_no=appointment_no, appointed_on=appointed_on,
-        term_end=term_end, source=source, compound=compound, appointed_by=by,
+        community=community,
+        person=person,
+        appointment_no=appointment_no,
+        appointed_on=appointed_on,
+        term_end=term_end,
+        source=source,
+        compound=compound,
+        appointed_by=by,
     )
     if person.user_id:
         RoleAssignment.objects.get_or_create(user_id=person.user_id, role=Role.OFFICER, community=community)
@@ -342,10 +374,14 @@ def officer_appoint(
 
 
 @transaction.atomic
-def officer_end(*, officer: InformationOfficer, by: User, reason: str, on: dt.date | None = None) -> InformationOfficer:
+def officer_end(
+    *, officer: InformationOfficer, by: User, reason: str, on: dt.date | None = None
+) -> InformationOfficer:
     require_manager(by, officer.community_id)
     if reason not in OfficerEndReason.values:
-        raise DomainError("未知的离任原因", fields={"reason": [f"应为 {', '.join(OfficerEndReason.values)} 之一"]})
+        raise DomainError(
+            "未知的离任原因", fields={"reason": [f"应为 {', '.join(OfficerEndReason.values)} 之一"]}
+        )
     updated = InformationOfficer.objects.filter(pk=officer.pk, status=OfficerStatus.ACTIVE).update(
         status=OfficerStatus.ENDED, ended_on=on or timezone.localdate(), end_reason=reason
     )
@@ -371,8 +407,14 @@ def next_penalty(officer: InformationOfficer) -> str:
 
 @transaction.atomic
 def officer_record(
-    *, officer: InformationOfficer, by: User, kind: str, reason: str, on: dt.date | None = None,
-    amount_yuan=None, skip_reason: str = "",
+    *,
+    officer: InformationOfficer,
+    by: User,
+    kind: str,
+    reason: str,
+    on: dt.date | None = None,
+    amount_yuan=None,
+    skip_reason: str = "",
 ) -> OfficerRecord:
     """Record a commendation or a penalty. Penalties climb the manual's ladder one rung at a time
     (批评教育 → 通报批评 → 经济处罚 → 解除聘用); skipping a rung needs a written reason."""
@@ -397,9 +439,12 @@ def officer_record(
                 allowed=[expected],
             )
     record = OfficerRecord.objects.create(
-        officer=officer, kind=kind, on=on or timezone.localdate(),
+        officer=officer,
+        kind=kind,
+        on=on or timezone.localdate(),
         reason=reason.strip() + (f"（越级理由：{skip_reason.strip()}）" if skip_reason.strip() else ""),
-        amount_yuan=amount_yuan, recorded_by=by,
+        amount_yuan=amount_yuan,
+        recorded_by=by,
     )
     if kind == OfficerRecordKind.DISMISSAL:
         officer_end(officer=officer, by=by, reason=OfficerEndReason.DISMISSED, on=record.on)
@@ -424,7 +469,12 @@ def community_set_officer_quota(*, community: Community, by: User, quota: int) -
 
 @transaction.atomic
 def zone_save(
-    *, community: Community, by: User, name: str, buildings: list[Building], zone: ResponsibilityZone | None = None
+    *,
+    community: Community,
+    by: User,
+    name: str,
+    buildings: list[Building],
+    zone: ResponsibilityZone | None = None,
 ) -> ResponsibilityZone:
     require_manager(by, community.pk)
     foreign = [b.name for b in buildings if b.community_id != community.pk]
@@ -446,7 +496,11 @@ def zone_save(
 
 @transaction.atomic
 def zone_assign(
-    *, zone: ResponsibilityZone, person: Person, by: User, source: str = ZoneSource.ASSIGNED,
+    *,
+    zone: ResponsibilityZone,
+    person: Person,
+    by: User,
+    source: str = ZoneSource.ASSIGNED,
     letter_signed_on: dt.date | None = None,
 ) -> ZoneAssignment:
     """A member takes responsibility for a zone: self-reported by the member or assigned by the branch."""
@@ -489,14 +543,16 @@ def user_create_for_person(*, person: Person, by: User, username: str, password:
     if role not in (Role.MEMBER, Role.OFFICER, Role.DEPUTY):
         raise DomainError("社区只能开通党员、信息员和代表账号", fields={"role": ["不允许的角色"]})
     user = User.objects.create_user(
-        username=username, password=password, first_name=person.name, mobile=person.mobile,
+        username=username,
+        password=password,
+        first_name=person.name,
+        mobile=person.mobile,
         must_change_password=True,
     )
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     RoleAssignment.objects.create(user=user, role=role, community=person.community)
     return user
-
 
 
 # ----------------------------------------------------------------------------------------------- places

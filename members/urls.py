@@ -13,6 +13,7 @@ urlpatterns = [
     path("roster/import/<int:pk>/", people.roster_import_detail, name="roster_import_detail"),
     path("roster/import/<int:pk>/commit/", people.roster_import_commit, name="roster_import_commit"),
     path("roster/<int:pk>/", people.person_detail, name="person_detail"),
+    path("roster/<int:pk>/reveal/", people.person_reveal, name="person_reveal"),
     path("roster/<int:pk>/edit/", people.person_edit, name="person_edit"),
     # registration (报到登记), office side
     path("registrations/", registration.registrations, name="registrations"),

@@ -8,6 +8,7 @@ from core.api import ScopedPrimaryKeyRelatedField
 from members.models import Building, Community, Person
 
 from .models import (
+    CheckInMethod,
     ConductKind,
     ConductNote,
     DonatedGood,
@@ -45,6 +46,9 @@ class ReasonSerializer(serializers.Serializer):
 class PolicySerializer(serializers.ModelSerializer):
     requirement_text = serializers.SerializerMethodField()
     is_default = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="默认要求（从未设置）为 null"
+    )
 
     class Meta:
         model = RequirementPolicy
@@ -110,7 +114,9 @@ class PostSerializer(serializers.ModelSerializer):
     def get_vacancies(self, obj) -> int:
         return max(obj.capacity - getattr(obj, "approved_count", 0), 0)
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(
+        serializers.IntegerField(allow_null=True, help_text="与本人专长、兴趣的匹配度（仅推荐列表）")
+    )
     def get_match_score(self, obj):
         return getattr(obj, "match_score", None)
 
@@ -179,8 +185,10 @@ class TeamJoinSerializer(serializers.Serializer):
 
 
 class ItemSerializer(serializers.ModelSerializer):
-    post_name = serializers.CharField(source="post.name", read_only=True, default=None)
-    programme_name = serializers.CharField(source="programme.name", read_only=True, default=None)
+    post_name = serializers.CharField(source="post.name", read_only=True, default=None, allow_null=True)
+    programme_name = serializers.CharField(
+        source="programme.name", read_only=True, default=None, allow_null=True
+    )
     confirmed_count = serializers.IntegerField(read_only=True, default=0)
     waitlist_count = serializers.IntegerField(read_only=True, default=0)
     places_left = serializers.SerializerMethodField()
@@ -266,6 +274,8 @@ class SignUpSerializer(serializers.ModelSerializer):
     place = serializers.CharField(source="item.place", read_only=True)
     person_name = serializers.CharField(source="person.name", read_only=True)
     waitlist_position = serializers.SerializerMethodField()
+    # "" until checked in: declared, because a read-only model field loses `allow_blank` in the schema
+    check_in_method = serializers.ChoiceField(choices=CheckInMethod.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = SignUp
@@ -289,7 +299,7 @@ class SignUpSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True, help_text="候补第几位（候补时）"))
     def get_waitlist_position(self, obj):
         return getattr(obj, "waitlist_position", None)
 
@@ -318,6 +328,8 @@ class RecordSerializer(serializers.ModelSerializer):
     unverified = serializers.BooleanField(
         source="is_unverified", read_only=True, help_text="本人申报或事后补录（需审核，单独统计）"
     )
+    # "" until evaluated (declared: a read-only model field loses `allow_blank` in the schema)
+    evaluation = serializers.ChoiceField(choices=Evaluation.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ServiceRecord

@@ -14,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core.errors import DomainError
 
 from ..models import ACTIVE_REGISTRATION_STATUSES, Person, Registration, RegistrationEvent, RegistrationStatus
+from ..privacy import shown_id_number, shown_mobile
 from ..roles import scope_for
-from ..validators import mask_id_number, mask_mobile
 
 PAGE_SIZE = 50
 OFFICE_ONLY = "此页面供社区党总支书记、社区工作人员、办公室主任和镇督查人员使用。"
@@ -120,11 +120,17 @@ def registration_state(person) -> tuple[str, str]:
     return "—", ""
 
 
-def decorate_people(rows, *, masked: bool = True):
-    """Registration labels and masked numbers on each row, so templates never see a full number."""
+def decorate_people(rows, *, user=None, masked: bool = True):
+    """Registration labels and the numbers as `user` may see them (members.privacy), so templates never
+    read `person.mobile` itself. Lists pass no user: a page of many people shows every number masked, to
+    everyone (the minimum necessary); a person's own page passes the user. `mobile_full` is set only when
+    the number is shown in full (the tel: link)."""
     for person in rows:
         person.registration_label, person.registration_badge = registration_state(person)
         if masked:
-            person.mobile_masked = mask_mobile(person.mobile)
-            person.id_number_masked = mask_id_number(person.id_number)
+            person.mobile_masked = shown_mobile(user, person, person.mobile)
+            person.id_number_masked = shown_id_number(user, person, person.id_number)
+            person.mobile_full = (
+                person.mobile if person.mobile and person.mobile_masked == person.mobile else ""
+            )
     return rows

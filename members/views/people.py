@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.errors import DomainError
 
-from .. import forms, services
+from .. import forms, privacy, services
 from ..models import (
     Building,
     Community,
@@ -26,6 +26,7 @@ from ..models import (
     RosterImport,
     ZoneAssignment,
 )
+from ..roles import scope_for
 from .base import (
     XLSX,
     content_disposition,
@@ -73,12 +74,19 @@ def roster_people(request, form):
 def roster(request):
     form = forms.RosterFilterForm(request.GET, communities=Community.objects.managed_by(request.user))
     page_obj = paginate(request, roster_people(request, form))
-    decorate_people(page_obj)
-    return render(
-        request,
-        "members/roster.html",
-        {"section": "roster", "form": form, "page_obj": page_obj, "export_query": request.GET.urlencode()},
+    decorate_people(page_obj)  # lists stay masked for everyone
+    export_masked = not all(
+        privacy.can_see_full_personal_data(request.user, c)
+        for c in scope_for(request.user).managed_community_ids
     )
+    context = {
+        "section": "roster",
+        "form": form,
+        "page_obj": page_obj,
+        "export_query": request.GET.urlencode(),
+        "export_masked": export_masked,
+    }
+    return render(request, "members/roster.html", context)
 
 
 @page(office=True)
@@ -87,7 +95,7 @@ def roster_export(request):
 
     form = forms.RosterFilterForm(request.GET, communities=Community.objects.managed_by(request.user))
     today = timezone.localdate()
-    response = HttpResponse(export_roster(roster_people(request, form)), content_type=XLSX)
+    response = HttpResponse(export_roster(roster_people(request, form), user=request.user), content_type=XLSX)
     audit.record_access(what="export", description="花名册导出", extra=request.GET.dict())
     response["Content-Disposition"] = content_disposition(
         "attachment", f"花名册-{today:%Y%m%d}.xlsx", f"roster-{today:%Y%m%d}.xlsx"
@@ -108,6 +116,17 @@ def person_form_choices(user, person=None) -> dict:
 
 @page(office=True)
 def person_detail(request, pk):
+    return person_page(request, pk)
+
+
+@page(office=True)
+@require_POST
+def person_reveal(request, pk):
+    """查看完整号码: shows the numbers once, on this response only (no-store), with the reason logged."""
+    return person_page(request, pk, reveal_form=forms.RevealForm(request.POST))
+
+
+def person_page(request, pk, *, reveal_form=None):
     user = request.user
     person = get_object_or_404(
         with_registration_status(managed_people(user)).select_related(
@@ -115,8 +134,15 @@ def person_detail(request, pk):
         ),
         pk=pk,
     )
-    decorate_people([person])
+    decorate_people([person], user=user)
     audit.record_access(what="read_full", obj=person)
+    revealed = None
+    if reveal_form is not None and reveal_form.is_valid():
+        revealed = privacy.reveal(
+            obj=person,
+            values={"mobile": person.mobile, "id_number": person.id_number or ""},
+            reason=reveal_form.cleaned_data["reason"],
+        )
     registrations = (
         Registration.objects.visible_to(user)
         .filter(person=person)
@@ -134,7 +160,16 @@ def person_detail(request, pk):
             zone__in=ResponsibilityZone.objects.visible_to(user), person=person
         ).select_related("zone"),
     }
-    return render(request, "members/person_detail.html", context)
+    context["revealed"] = revealed
+    context["reveal_form"] = reveal_form or forms.RevealForm()
+    response = render(
+        request,
+        "members/person_detail.html",
+        context,
+        status=400 if reveal_form is not None and not revealed else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @page(office=True)

@@ -20,7 +20,6 @@ from ..models import (
     RegistrationStatus,
 )
 from ..roles import scope_for
-from ..validators import mask_mobile
 from .base import (
     decorate_people,
     forbidden,
@@ -73,7 +72,7 @@ def registrations(request):
     if tab == "unregistered":
         rows = unregistered.select_related("community", "building", "membership__employer")
         page_obj = paginate(request, rows)
-        decorate_people(page_obj)
+        decorate_people(page_obj)  # lists stay masked for everyone
     else:
         statuses = tabs[tab][1]
         rows = regs.select_related("person", "community", "person__membership__employer", "decided_by")
@@ -82,8 +81,7 @@ def registrations(request):
         if tab == "waiting":
             rows = rows.order_by("submitted_at", "pk")  # first come, first served
         page_obj = paginate(request, rows)
-        for registration in page_obj:
-            registration.person.mobile_masked = mask_mobile(registration.person.mobile)
+        decorate_people([registration.person for registration in page_obj])  # masked for everyone
 
     context = {
         "section": "registrations",
@@ -113,7 +111,7 @@ def visible_registration(request, pk):
 @page(office=True)
 def registration_detail(request, pk):
     registration = visible_registration(request, pk)
-    registration.person.mobile_masked = mask_mobile(registration.person.mobile)
+    decorate_people([registration.person], user=request.user)
     context = {
         "section": "registrations",
         "registration": registration,

@@ -141,6 +141,12 @@ ROUTES = {
         lambda w: {"unit_room": "2单元202"},
         None,
     ),
+    "people-reveal": (
+        "post",
+        lambda w: f"/people/{w.cast.member_person.pk}/reveal/",
+        lambda w: {"reason": "电话通知报到"},
+        None,
+    ),
     "registrations-list": ("get", lambda w: "/registrations/", None, None),
     "registrations-detail": ("get", lambda w: f"/registrations/{w.registration.pk}/", None, None),
     "registrations-create": (
@@ -274,6 +280,8 @@ MATRIX_ROWS = [
     ("people-detail",          200, 200, 200, 200,  404, 200, 200, 404,  404, 404, 404, 404,  403),
     ("people-create",          201, 201, 201, 201,  403, 403, 403, 403,  400, 400, 403, 403,  403),
     ("people-patch",           200, 200, 200, 200,  404, 403, 403, 404,  404, 404, 404, 404,  403),
+    # 查看完整号码: the office of the person's community only (members.privacy)
+    ("people-reveal",          200, 200, 200, 200,  404, 403, 403, 404,  404, 404, 404, 404,  403),
     ("registrations-list",     200, 200, 200, 200,  200, 200, 200, 200,  200, 200, 200, 200,  403),
     ("registrations-detail",   200, 200, 200, 200,  404, 200, 200, 404,  404, 404, 404, 404,  403),
     # the officer has a person row (so may register themself) but cannot see 马明: 400, not 403
@@ -339,6 +347,7 @@ def test_matrix_covers_every_route_of_the_members_api():
         "employer-detail",
         "person-list",
         "person-detail",
+        "person-reveal",
         "registration-list",
         "registration-detail",
         "registration-confirm",

@@ -56,6 +56,9 @@ def default_community(user, community: Community | None, *, office: bool = True)
     raise DomainError("请选择社区", fields={"community": ["请选择社区"]})
 
 
+YEAR_MIN, YEAR_MAX = 2000, 2100  # the years a `?year=` may name
+
+
 def _year(request) -> int:
     raw = request.query_params.get("year")
     if raw in (None, ""):
@@ -64,8 +67,8 @@ def _year(request) -> int:
         year = int(raw)
     except ValueError:
         raise DomainError("年度格式有误", fields={"year": ["应为四位年份"]})
-    if not 2000 <= year <= 2100:
-        raise DomainError("年度超出范围", fields={"year": ["应为 2000–2100"]})
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise DomainError("年度超出范围", fields={"year": [f"应为 {YEAR_MIN}–{YEAR_MAX}"]})
     return year
 
 

@@ -1,11 +1,12 @@
 """Service items, sign-ups, check-in/out and hours."""
 
+from django import forms
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -41,6 +42,8 @@ from ..serializers import (
     SignUpSerializer,
 )
 from ._common import (
+    YEAR_MAX,
+    YEAR_MIN,
     _office_on_create,
     _own_person,
     _record,
@@ -174,12 +177,12 @@ class ItemViewSet(
     @action(detail=False, methods=["post"], url_path="check-in")
     def check_in_any(self, request):
         """Check in without naming the item: by the QR token, or by the code among the caller's items open now."""
-        item = self._item_for_code(request)
+        payload = CheckInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)  # a body that is not an object of strings is a 400
+        item = self._item_for_code(request, **payload.validated_data)
         return self._check(request, item, out=False)
 
-    def _item_for_code(self, request) -> ServiceItem:
-        token = (request.data.get("token") or "").strip()
-        code = (request.data.get("code") or "").strip()
+    def _item_for_code(self, request, *, token: str, code: str) -> ServiceItem:
         visible = self.get_queryset()
         if token:
             item_id = checkin.token_item_id(token)
@@ -281,9 +284,20 @@ class SignUpViewSet(
 # ------------------------------------------------------------------------------------------------- hours
 
 
+@extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX, "description": "年度"})
+class YearFilter(filters.NumberFilter):
+    """A whole year in the range the app knows (the same bounds as `?year=` elsewhere): anything else is a
+    400, where year 0 or 10000 used to crash periods.year_bounds."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
+
+
 class RecordFilter(filters.FilterSet):
     unverified = filters.BooleanFilter(method="filter_unverified", label="本人申报或事后补录")
-    year = filters.NumberFilter(method="filter_year", label="年度")
+    year = YearFilter(method="filter_year", label="年度")
 
     class Meta:
         model = ServiceRecord
@@ -301,7 +315,9 @@ class RecordFilter(filters.FilterSet):
     def filter_year(self, queryset, name, value):
         from ..periods import year_bounds
 
-        start, end = year_bounds(int(value))
+        if value is None:
+            return queryset
+        start, end = year_bounds(value)
         return queryset.filter(started_at__gte=start, started_at__lt=end)
 
 

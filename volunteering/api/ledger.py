@@ -1,6 +1,7 @@
 """Who is behind the yearly requirement, the activity ledger (活动台账) and the conduct notes."""
 
 from django.http import HttpResponse
+from drf_spectacular.helpers import forced_singular_serializer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -44,7 +45,8 @@ class RequirementViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[COMMUNITY_PARAM, YEAR_PARAM, OpenApiParameter("behind", bool, description="只看未达标")],
-        responses={200: RequirementSerializer},
+        # one summary object: drf-spectacular takes `list` for an array unless told otherwise
+        responses={200: forced_singular_serializer(RequirementSerializer)},
     )
     def list(self, request):
         community = _community_param(request, office=False)

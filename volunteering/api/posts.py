@@ -120,8 +120,9 @@ class PostViewSet(
         services.post_update(post=post, by=request.user, **changes)
         return Response(PostSerializer(self.get_queryset().get(pk=post.pk)).data)
 
+    # A community's posts (ten or so), best match first: one list, never paged.
     @extend_schema(responses={200: PostSerializer(many=True)})
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def suggested(self, request):
         """Active posts with the best match to the caller's specialties and interests first."""
         scope = scope_for(request.user)
