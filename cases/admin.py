@@ -3,6 +3,8 @@ go through the services (the case page or the API), never through an admin form.
 
 from django.contrib import admin
 
+from core.admin import MaskedPersonalDataAdminMixin, ScopedAdminMixin
+
 from .models import (
     Announcement,
     Case,
@@ -46,10 +48,12 @@ class CaseAttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(MaskedPersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    masked_fields = {"resident_phone": "mobile"}
     list_display = [
         "tracking_no",
         "community",
+        "resident_phone",
         "channel",
         "category",
         "handling_type",
@@ -167,8 +171,14 @@ class ReceptionDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReceptionItem)
-class ReceptionItemAdmin(admin.ModelAdmin):
-    list_display = ["reception", "visitor_name", "priority_subject", "case"]
+class ReceptionItemAdmin(MaskedPersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["reception", "visitor_name", "visitor_phone", "priority_subject", "case"]
+    masked_fields = {"visitor_phone": "mobile"}
+    list_select_related = ["reception"]
+
+    def personal_data_subject(self, obj):
+        return obj.reception.community_id
+
     list_filter = ["priority_subject", "reception__kind"]
     search_fields = ["visitor_name", "content", "case__tracking_no"]
     raw_id_fields = ["reception", "case", "recorded_by"]

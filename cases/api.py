@@ -862,6 +862,16 @@ class ReceptionItemSerializer(serializers.ModelSerializer):
             "case_tracking_no",
         ]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # the visitor's phone as the user may see it (members.privacy, the reception's community)
+        if instance.visitor_phone:
+            request = self.context.get("request")
+            data["visitor_phone"] = shown_mobile(
+                request.user if request else None, instance.reception.community_id, instance.visitor_phone
+            )
+        return data
+
 
 class ReceptionDaySerializer(serializers.ModelSerializer):
     items = ReceptionItemSerializer(many=True, read_only=True)
@@ -930,7 +940,10 @@ class ReceptionViewSet(
         ser = ReceptionItemIn(data=request.data)
         ser.is_valid(raise_exception=True)
         item = services.reception_item_record(reception=reception, by=request.user, **ser.validated_data)
-        return Response(ReceptionItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ReceptionItemSerializer(item, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 # ------------------------------------------------------------------------------------------- forums

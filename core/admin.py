@@ -12,6 +12,94 @@ class ScopedAdminMixin:
         return qs.visible_to(request.user) if hasattr(qs, "visible_to") else qs
 
 
+class MaskedPersonalDataAdminMixin:
+    """Phone and ID numbers in the admin go through members.privacy like every page: a user without 'full
+    personal data' for the row sees them masked in the list and read-only (masked) in the change form, and
+    searches by name only.
+
+    `masked_fields` maps a field to how it is masked ("mobile" or "id_number"); `personal_data_subject(obj)`
+    is what the policy is asked about (a Person, or a community id)."""
+
+    masked_fields: dict[str, str] = {}
+
+    def personal_data_subject(self, obj):
+        return obj.community_id
+
+    def _sees_full(self, request, obj) -> bool:
+        from members import privacy
+
+        return obj is not None and privacy.sees_full(request.user, self.personal_data_subject(obj))
+
+    def _masked_display(self, request, name):
+        """One callable per request, field and admin (the change form matches readonly fields by identity)."""
+        cache = request.__dict__.setdefault("_masked_admin_displays", {})
+        key = (id(self), name)
+        if key not in cache:
+            from members import privacy
+
+            shown = (
+                privacy.shown_id_number if self.masked_fields[name] == "id_number" else privacy.shown_mobile
+            )
+
+            def display(obj):
+                return shown(request.user, self.personal_data_subject(obj), getattr(obj, name))
+
+            display.short_description = self.model._meta.get_field(name).verbose_name
+            display.__name__ = name
+            cache[key] = display
+        return cache[key]
+
+    def _hide(self, request, obj) -> bool:
+        return obj is not None and not self._sees_full(request, obj)
+
+    def get_list_display(self, request):
+        return [
+            self._masked_display(request, name) if name in self.masked_fields else name
+            for name in super().get_list_display(request)
+        ]
+
+    def get_search_fields(self, request):
+        from members import privacy
+
+        fields = super().get_search_fields(request)
+        if privacy.can_search_personal_numbers(request.user):
+            return fields
+        return [f for f in fields if f.lstrip("^=@") not in self.masked_fields]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self._hide(request, obj):
+            return fields
+        shown = [self._masked_display(request, f) if f in self.masked_fields else f for f in fields]
+        return list(dict.fromkeys(shown))  # the readonly display is listed once
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._hide(request, obj):
+            return fieldsets
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": [
+                        self._masked_display(request, f) if f in self.masked_fields else f
+                        for f in options.get("fields", ())
+                    ],
+                },
+            )
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self._hide(request, obj):
+            return readonly
+        return [f for f in readonly if f not in self.masked_fields] + [
+            self._masked_display(request, name) for name in self.masked_fields
+        ]
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["title", "recipient", "kind", "created_at", "read_at"]

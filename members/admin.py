@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from core.admin import ScopedAdminMixin
+from core.admin import MaskedPersonalDataAdminMixin, ScopedAdminMixin
 
 from .models import (
     Building,
@@ -85,13 +85,17 @@ class MembershipInline(admin.StackedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "community", "gender", "building", "unit_room"]
+class PersonAdmin(MaskedPersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "community", "gender", "mobile", "building", "unit_room"]
     list_filter = ["community", "gender", "membership__category"]
     search_fields = ["name", "mobile", "id_number"]
     raw_id_fields = ["user", "building"]
     inlines = [MembershipInline]
     list_select_related = ["community", "building"]
+    masked_fields = {"mobile": "mobile", "id_number": "id_number"}
+
+    def personal_data_subject(self, obj):
+        return obj  # a person sees their own record in full
 
 
 @admin.register(PartyMembership)

@@ -152,11 +152,11 @@ class PersonFilter(filters.FilterSet):
 
 
 class PersonSearchFilter(SearchFilter):
-    """Phone and ID numbers are searchable only by users who see them in full. An employer liaison sees them
-    masked, and a search on them would give the masked digits away one guess at a time."""
+    """Phone and ID numbers are searchable only by users who see them in full (members.privacy). Anyone
+    else sees them masked, and a search on them would confirm a guessed number one try at a time."""
 
     def get_search_fields(self, view, request):
-        if scope_for(request.user).employer_ids:
+        if self.get_search_terms(request) and not privacy.can_search_personal_numbers(request.user):
             return ["name"]
         return super().get_search_fields(view, request)
 

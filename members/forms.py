@@ -23,7 +23,13 @@ from .models import (
     OfficerSource,
     ZoneSource,
 )
-from .validators import normalise_id_number, validate_id_number, validate_mobile
+from .validators import (
+    mask_id_number,
+    mask_mobile,
+    normalise_id_number,
+    validate_id_number,
+    validate_mobile,
+)
 
 _LIST_SEPARATORS = re.compile(r"[,，、;；/\s]+")
 
@@ -202,10 +208,18 @@ class PersonForm(forms.Form):
     specialties = ListField(label="专长")
     interests = ListField(label="兴趣")
 
-    def __init__(self, *args, communities, buildings, employers, person=None, **kwargs):
+    NUMBER_FIELDS = ["mobile", "id_number"]
+
+    def __init__(self, *args, communities, buildings, employers, person=None, full_numbers=True, **kwargs):
+        # Without 'full personal data' (members.privacy) the numbers are never sent to the browser: the
+        # fields start empty with the masked value as a placeholder, and left empty they stay unchanged.
+        self.person = person
+        self.keep_numbers = person is not None and not full_numbers
         if person is not None:
             initial = {name: getattr(person, name) for name in self.PERSON_FIELDS}
             initial["id_number"] = person.id_number or ""
+            if self.keep_numbers:
+                initial.update(mobile="", id_number="")
             membership = getattr(person, "membership", None)
             if membership is not None:
                 initial.update({name: getattr(membership, name) for name in self.MEMBERSHIP_FIELDS})
@@ -219,15 +233,26 @@ class PersonForm(forms.Form):
             del self.fields["community"]
             if getattr(person, "membership", None) is not None:
                 self.fields["category"].choices = MemberCategory.choices
+        if self.keep_numbers:
+            shown = {"mobile": mask_mobile(person.mobile), "id_number": mask_id_number(person.id_number)}
+            for name in self.NUMBER_FIELDS:
+                field = self.fields[name]
+                field.widget.attrs["placeholder"] = shown[name]
+                field.help_text = "留空则不修改" if shown[name] else ""
 
     def clean_id_number(self):
         value = normalise_id_number(self.cleaned_data["id_number"])
+        if not value and self.keep_numbers:
+            return self.person.id_number  # left empty: unchanged, not cleared
         if value:
             validate_id_number(value)
         return value
 
     def clean_mobile(self):
-        return self.cleaned_data["mobile"].strip()
+        value = self.cleaned_data["mobile"].strip()
+        if not value and self.keep_numbers:
+            return self.person.mobile  # left empty: unchanged, not cleared
+        return value
 
     def fieldsets(self) -> list[tuple[str, list]]:
         basic = [name for name in ["community", *self.PERSON_FIELDS] if name in self.fields]

@@ -26,6 +26,24 @@ def can_see_full_personal_data(user, community_id: int | None) -> bool:
     return user.has_perm(FULL_DATA_PERMISSION)  # granted by the town (cached on the user per request)
 
 
+def can_search_personal_numbers(user) -> bool:
+    """Whether a search by phone or ID number may match for `user`. Only for users who see every number
+    such a search could match in full: for anyone else a hit would confirm a guessed full number, so they
+    search by name only."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    scope = scope_for(user)
+    if (
+        not scope.employer_ids
+        and scope.managed_community_ids
+        and scope.managed_community_ids <= scope.full_data_community_ids
+    ):
+        return True
+    return user.has_perm(FULL_DATA_PERMISSION)
+
+
 def _owner_and_community(subject) -> tuple[int | None, int | None]:
     """(person id, community id) of a Person, or (None, id) for a bare community id."""
     if subject is None or isinstance(subject, int):

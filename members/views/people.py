@@ -66,13 +66,19 @@ def roster_people(request, form):
         )
     if data.get("q"):
         q = data["q"].strip()
-        people = people.filter(Q(name__icontains=q) | Q(mobile__contains=q))
+        # Only users who see every number in full may search by one (a hit would confirm a guess).
+        if privacy.can_search_personal_numbers(request.user):
+            people = people.filter(Q(name__icontains=q) | Q(mobile__contains=q))
+        else:
+            people = people.filter(name__icontains=q)
     return people
 
 
 @page(office=True)
 def roster(request):
     form = forms.RosterFilterForm(request.GET, communities=Community.objects.managed_by(request.user))
+    if not privacy.can_search_personal_numbers(request.user):
+        form.fields["q"].widget.attrs["placeholder"] = "姓名"
     page_obj = paginate(request, roster_people(request, form))
     decorate_people(page_obj)  # lists stay masked for everyone
     export_masked = not all(
@@ -196,7 +202,12 @@ def person_create(request):
 def person_edit(request, pk):
     user = request.user
     person = get_object_or_404(managed_people(user).select_related("community", "membership"), pk=pk)
-    form = forms.PersonForm(posted(request), person=person, **person_form_choices(user, person))
+    form = forms.PersonForm(
+        posted(request),
+        person=person,
+        full_numbers=privacy.sees_full(user, person),
+        **person_form_choices(user, person),
+    )
     if form.is_bound and form.is_valid():
         try:
             services.person_save(by=user, person=person, membership=form.membership(), **form.person_fields())
