@@ -11,7 +11,6 @@ Each example runs in a savepoint that is rolled back, so every example starts fr
 """
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -26,24 +25,13 @@ from cases import services
 from cases.models import ReceptionKind
 from cases.states import CaseState
 from core import workdays
+from tests.api.test_volunteering_permissions import world  # noqa: F401  (the fixture)
 from tests.cases.factories import make_case
 from tests.security.test_fuzz_api import FUZZ, payloads, send, values
 from tests.volunteering.factories import (
-    ClaimFactory,
-    GoodFactory,
-    ItemFactory,
-    PairingFactory,
-    PostFactory,
-    ProgrammeFactory,
-    RecordFactory,
-    SignUpFactory,
-    SkillFactory,
     at,
-    register,
-    registered_member,
 )
-from volunteering import checkin
-from volunteering.models import ProgrammeKind, RecordSource, RecordStatus, TeamMember
+from volunteering.models import PostClaim
 
 # 67 endpoints: the low end of the members budget (30 examples each) keeps this file quick
 FUZZ = settings(FUZZ, max_examples=30)
@@ -271,49 +259,10 @@ CASES = {
 
 
 @pytest.fixture
-def vworld(cast):
-    with time_machine.travel(NOW, tick=False):
-        register(cast.member_person, cast.beijie)
-        other = registered_member(cast.beijie)
-        post = PostFactory(community=cast.beijie, capacity=5)
-        today = ItemFactory(
-            community=cast.beijie,
-            starts_at=at(2026, 3, 14, 9),
-            ends_at=at(2026, 3, 14, 11),
-            organiser=cast.staff,
-            post=post,
-        )
-        SignUpFactory(item=today, person=cast.member_person, checked_in_at=at(2026, 3, 14, 9, 5))
-        upcoming = ItemFactory(community=cast.beijie, starts_at=at(2026, 3, 20, 9))
-        later = ItemFactory(community=cast.beijie, starts_at=at(2026, 3, 21, 9))
-        past = ItemFactory(community=cast.beijie, starts_at=at(2026, 3, 7, 9), ends_at=at(2026, 3, 7, 11))
-        shop = ProgrammeFactory(community=cast.beijie, kind=ProgrammeKind.LOVE_SUPERMARKET, name="爱心超市")
-        good = GoodFactory(programme=shop)
-        return SimpleNamespace(
-            beijie=cast.beijie.pk,
-            member_person=cast.member_person.pk,
-            other=other.pk,
-            post=post.pk,
-            today=today.pk,
-            upcoming=upcoming.pk,
-            past=past.pk,
-            programme=shop.pk,
-            good=good.pk,
-            claim=ClaimFactory(post=post, person=other).pk,
-            team=TeamMember.objects.create(
-                community=cast.beijie, person=other, joined_on=dt.date(2026, 1, 9)
-            ).pk,
-            later_signup=SignUpFactory(item=later, person=cast.member_person).pk,
-            pending_record=RecordFactory(
-                item=past, person=other, status=RecordStatus.PENDING, source=RecordSource.SELF_REPORTED
-            ).pk,
-            approved_record=RecordFactory(
-                item=ItemFactory(community=cast.beijie, starts_at=at(2026, 3, 1, 9)), person=other
-            ).pk,
-            pairing=PairingFactory(programme=shop, person=cast.member_person).pk,
-            skill=SkillFactory(programme=shop, person=cast.member_person).pk,
-            token=checkin.make_token(today),
-        )
+def vworld(world):  # noqa: F811  (pytest injects the imported fixture)
+    """The permission matrix's world (tests/api/test_volunteering_permissions.py), plus the claiming member."""
+    world.other = PostClaim.objects.values_list("person_id", flat=True).get(pk=world.claim)
+    return world
 
 
 VOLUNTEERING = {
