@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run serve migrate seed test test-postgres lint format bench backup restore clean
+.PHONY: install run serve migrate seed test test-postgres schemathesis lint format bench backup restore clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -35,6 +35,11 @@ test: install
 # The suite on PostgreSQL with a real Celery worker on Redis (what .ci/run does after `make test`).
 test-postgres: install
 	./scripts/test-postgres.sh
+
+# Schemathesis against the OpenAPI schema over HTTP, a token per role, on a throwaway demo database
+# (what .ci/run does last; scripts/schemathesis.sh lists the knobs: ROLES, MAX_EXAMPLES, PHASES, SEED).
+schemathesis: install
+	BIN=$(BIN) ./scripts/schemathesis.sh
 
 lint: install
 	$(BIN)/ruff check .

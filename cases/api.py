@@ -9,13 +9,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from core import audit, workdays
-from core.api import ScopedQuerysetMixin
+from core.api import IdListField, ScopedQuerysetMixin
 from core.models import WorkdayOverride
+from core.security import FormParser, JSONParser, MultiPartParser
 from members import privacy
 from members.models import Building, Community, Person, Town, User
 from members.privacy import shown_mobile
@@ -620,7 +620,7 @@ class GroupReplyIn(serializers.Serializer):
 
 
 class GroupAddIn(serializers.Serializer):
-    cases = serializers.ListField(child=serializers.IntegerField())
+    cases = IdListField(allow_empty=False)
 
 
 class ThematicGroupViewSet(

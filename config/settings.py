@@ -178,11 +178,12 @@ REST_FRAMEWORK = {
         # DRF's token auth, refusing accounts that must change their password or verify a second factor.
         "core.security.TokenAuthentication",
     ],
-    # JSON without NaN/Infinity or lone surrogates (those reach the database or renderer as a 500).
+    # JSON without NaN/Infinity or lone surrogates (those reach the database or renderer as a 500), and no
+    # control characters in any text value, whatever the content type (a 400 naming the field).
     "DEFAULT_PARSER_CLASSES": [
         "core.security.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "core.security.FormParser",
+        "core.security.MultiPartParser",
     ],
     # Deny by default: a view that is open to anonymous users says so explicitly.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

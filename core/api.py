@@ -109,6 +109,20 @@ class ScopedQuerysetMixin:
         return qs
 
 
+# The largest primary key a BigAutoField can hold. An id list checked against it is a 400 naming the field;
+# unchecked, SQLite cannot even bind a larger int in ``pk__in`` (OverflowError, a 500).
+MAX_ID = 2**63 - 1
+
+
+class IdListField(serializers.ListField):
+    """A list of object ids from a client: positive, in range, at most ``max_length`` (500 by default)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        kwargs["child"] = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        super().__init__(**kwargs)
+
+
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A PrimaryKeyRelatedField whose choices are what the requesting user may see.
 

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from . import notifications
+from .api import IdListField
 from .models import AccessLog, AuditEvent, Notification
 
 
@@ -19,7 +20,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=500)
+    ids = IdListField(required=False)
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

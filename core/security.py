@@ -216,10 +216,51 @@ def without_surrogates(data):
     return data
 
 
-class JSONParser(parsers.JSONParser):
-    """DRF's strict JSON parser (no NaN/Infinity) that also refuses lone surrogates (escaped as \\ud800).
+# Control characters no text field has a use for (tab, newline and carriage return are allowed). Stored,
+# they break what the text travels to later: an Excel export cannot hold them (openpyxl refuses the whole
+# workbook), and a printed letter or a log line shows garbage.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTER_MESSAGE = "不能包含不可见的控制字符"
 
-    JSON text may escape them, but they are not Unicode characters: UTF-8 cannot encode them, so the
+
+def _control_character_fields(data, path: str = "") -> list[str]:
+    """The dotted paths of the string values in `data` that hold a control character."""
+    if isinstance(data, str):
+        return [path or "non_field_errors"] if _CONTROL.search(data) else []
+    if isinstance(data, dict):
+        return [
+            f
+            for k, v in data.items()
+            for f in _control_character_fields(v, f"{path}.{k}" if path else str(k))
+        ]
+    if isinstance(data, list):
+        return [
+            f
+            for i, v in enumerate(data)
+            for f in _control_character_fields(v, f"{path}.{i}" if path else str(i))
+        ]
+    return []
+
+
+def refuse_control_characters(data):
+    """A 400 naming each field whose text holds a control character; `data` unchanged otherwise."""
+    if hasattr(data, "lists"):  # a QueryDict from a form or multipart body (uploaded files are not text)
+        plain = {key: [v for v in values if isinstance(v, str)] for key, values in data.lists()}
+        fields = [f.split(".")[0] for f in _control_character_fields(plain)]
+    else:
+        fields = _control_character_fields(data)
+    if fields:
+        raise exceptions.ValidationError(
+            {field: [CONTROL_CHARACTER_MESSAGE] for field in dict.fromkeys(fields)}
+        )
+    return data
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's strict JSON parser (no NaN/Infinity) that also refuses lone surrogates (escaped as \\ud800)
+    and control characters in any string (a 400 naming the field).
+
+    JSON text may escape surrogates, but they are not Unicode characters: UTF-8 cannot encode them, so the
     database driver or the renderer would fail with a 500 wherever such a string travels.
     """
 
@@ -227,4 +268,20 @@ class JSONParser(parsers.JSONParser):
         data = super().parse(stream, media_type, parser_context)
         if _has_surrogate(data):
             raise exceptions.ParseError("JSON 中含有无效的 Unicode 字符（孤立代理项）")
-        return data
+        return refuse_control_characters(data)
+
+
+class FormParser(parsers.FormParser):
+    """DRF's form parser, refusing control characters in any value (a 400 naming the field)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return refuse_control_characters(super().parse(stream, media_type, parser_context))
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's multipart parser, refusing control characters in any text value (a 400 naming the field)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        refuse_control_characters(parsed.data)
+        return parsed

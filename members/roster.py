@@ -36,6 +36,7 @@ from openpyxl.utils.datetime import from_excel
 
 from core import audit
 from core.errors import Conflict, DomainError
+from core.xlsx import clean_text
 
 from . import privacy
 from .models import (
@@ -1126,7 +1127,7 @@ def export_roster(people_qs, *, title: str | None = None, user=None) -> bytes:
 
 
 def _text_cell(sheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=clean_text(value))  # core.xlsx: no control characters, never a formula
     cell.data_type = "s"  # openpyxl would take a leading "=" as a formula; a name is never a formula
     cell.number_format = "@"
     return cell

@@ -103,7 +103,8 @@ def check_code(item, code: str, now: dt.datetime | None = None) -> None:
     current = _window(now or timezone.now())
     if len(code) == CODE_LENGTH:
         for back in range(CODE_EXPIRED_LOOKBACK):
-            if hmac.compare_digest(code, _code_for(item, current - back)):
+            # as bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500)
+            if hmac.compare_digest(code.encode(), _code_for(item, current - back).encode()):
                 if back < CODE_VALID_WINDOWS:
                     return
                 raise ExpiredCode()

@@ -468,6 +468,16 @@ class LedgerConductNoteSerializer(serializers.ModelSerializer):
         fields = ["id", "noted_on", "kind", "note"]
 
 
+class LedgerPairingSerializer(serializers.Serializer):
+    """One 结对帮扶 pairing as the ledger shows it (documentation of ``LedgerSerializer.pairings``)."""
+
+    programme = serializers.CharField()
+    household = serializers.CharField()
+    started_on = serializers.DateField()
+    ended_on = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+
+
 class LedgerSerializer(serializers.Serializer):
     person = serializers.IntegerField(source="person.pk")
     name = serializers.CharField(source="person.name")
@@ -499,7 +509,7 @@ class LedgerSerializer(serializers.Serializer):
             "status_label": p["status_label"],
         }
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(LedgerPairingSerializer(many=True))
     def get_pairings(self, obj):
         return [
             {

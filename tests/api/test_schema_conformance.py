@@ -7,6 +7,7 @@ that crashed the server. Each response is checked in-process against the schema 
 """
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
@@ -16,7 +17,14 @@ from cases.models import Mailbox
 from members import services as member_services
 from members.models import RegistrationEvent
 from tests.cases.factories import make_case
-from tests.volunteering.factories import ItemFactory, PostFactory, RecordFactory, SignUpFactory, register
+from tests.volunteering.factories import (
+    ItemFactory,
+    PairingFactory,
+    PostFactory,
+    RecordFactory,
+    SignUpFactory,
+    register,
+)
 
 from .conformance import assert_conforms
 
@@ -162,6 +170,17 @@ def test_requirement_is_one_object_as_documented(cast, as_user):
     assert_conforms(response, "/api/v1/volunteering/requirement/")
 
 
+def test_ledger_pairings_are_a_list_as_documented(cast, as_user):
+    # Schemathesis found the ledger's pairings documented as one object while the API answers a list
+    register(cast.member_person, cast.beijie)
+    PairingFactory(programme__community=cast.beijie, person=cast.member_person, household="张奶奶")
+
+    response = ok(as_user("secretary").get(f"{API}/volunteering/ledgers/{cast.member_person.pk}/"))
+
+    assert [p["household"] for p in response.json()["pairings"]] == ["张奶奶"]
+    assert_conforms(response, "/api/v1/volunteering/ledgers/{id}/")
+
+
 # -------------------------------------------------------------------------------------------------- cases
 
 
@@ -197,3 +216,75 @@ def test_thematic_group_not_yet_replied_has_a_blank_reply_method(cast, as_user):
 
     assert response.json()["reply_method"] == ""
     assert_conforms(response, "/api/v1/case-groups/{id}/")
+
+
+@pytest.mark.parametrize(
+    "ids", [[2**63], [10**25], [0], [-1], []], ids=["2^63", "10^25", "zero", "negative", "none"]
+)
+def test_adding_cases_by_an_id_out_of_range_is_a_400_naming_the_field(cast, as_user, ids):
+    # Schemathesis found a huge id crashing SQLite's pk__in with an OverflowError (a 500)
+    case = make_case(cast.beijie, by=cast.secretary)
+    group = case_services.group_create(
+        community=cast.beijie, by=cast.secretary, title="楼道照明", cases=[case]
+    )
+
+    error = bad_request(
+        as_user("secretary").post(f"{API}/case-groups/{group.pk}/add-cases/", {"cases": ids}, format="json")
+    )
+
+    assert "cases" in error["fields"]
+
+
+def test_marking_notifications_read_by_an_id_out_of_range_is_a_400(cast, as_user):
+    error = bad_request(
+        as_user("member").post(f"{API}/notifications/mark-read/", {"ids": [10**25]}, format="json")
+    )
+
+    assert "ids" in error["fields"]
+
+
+def test_roster_export_drops_control_characters_a_worksheet_cannot_hold(cast, as_user):
+    # Schemathesis stored a name with a control character through the API; the export then failed (500)
+    from openpyxl import load_workbook
+
+    cast.member_person.name = "马\x07明"
+    cast.member_person.save(update_fields=["name"])
+
+    response = ok(as_user("secretary").get(f"{API}/roster-export/"))
+
+    names = {row[1] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)}
+    assert "马明" in names
+
+
+def test_a_check_in_code_with_non_ascii_characters_is_a_wrong_code_not_a_500(cast, as_user):
+    # Schemathesis sent "一二三四五六": hmac.compare_digest refuses non-ASCII str with a TypeError
+    from volunteering import checkin
+
+    item = ItemFactory(community=cast.beijie)
+    with pytest.raises(checkin.WrongCode):
+        checkin.check_code(item, "一二三四五六")
+
+    response = as_user("member").post(
+        f"{API}/volunteering/items/{item.pk}/check-out/", {"code": "一二三四五六"}, format="json"
+    )
+    assert 400 <= response.status_code < 500 and set(response.json()) == {"error"}
+
+
+def test_ledger_export_keeps_entered_text_as_text(cast, as_user):
+    # Schemathesis stored text with control characters and the ledger export failed (500); text that
+    # starts with "=" must stay text, not become a formula in the office's Excel
+    from openpyxl import load_workbook
+
+    register(cast.member_person, cast.beijie)
+    item = ItemFactory(community=cast.beijie, title="楼道\x0b清扫")
+    RecordFactory(item=item, person=cast.member_person, content='=HYPERLINK("http://x.example","点我")')
+
+    response = ok(
+        as_user("secretary").get(f"{API}/volunteering/ledgers/export/", {"year": item.starts_at.year})
+    )
+
+    workbook = load_workbook(io.BytesIO(response.content))
+    row = [c for c in workbook["服务记录"].iter_rows(min_row=2, max_row=2)][0]
+    by_header = dict(zip([c.value for c in workbook["服务记录"][1]], row, strict=True))
+    assert by_header["服务事项"].value == "楼道清扫"
+    assert by_header["服务内容"].value.startswith("=HYPERLINK") and by_header["服务内容"].data_type == "s"

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from core.xlsx import append_row
 from members.models import Community
 
 from .. import access, periods
@@ -77,10 +78,11 @@ def ledger_workbook(*, community: Community, year: int, viewer) -> bytes:
         "累计时长（小时）",
         "星级",
     ]
-    summary.append(header)
+    append_row(summary, header)
     for row in rows:
         total = hours_of(cumulative.get(row.person_id, 0))
-        summary.append(
+        append_row(
+            summary,
             [
                 row.name,
                 row.employer_name,
@@ -93,12 +95,13 @@ def ledger_workbook(*, community: Community, year: int, viewer) -> bytes:
                 row.status_label,
                 float(total),
                 "★" * star_level(float(total)),
-            ]
+            ],
         )
     _autosize(summary, [10, 18, 13, 22, 10, 14, 16, 34, 10, 16, 8])
 
     records_sheet = wb.create_sheet("服务记录")
-    records_sheet.append(
+    append_row(
+        records_sheet,
         [
             "姓名",
             "服务事项",
@@ -115,7 +118,7 @@ def ledger_workbook(*, community: Community, year: int, viewer) -> bytes:
             "状态",
             "记录人",
             "审核人",
-        ]
+        ],
     )
     start, end = periods.year_bounds(year)
     for rec in (
@@ -123,7 +126,8 @@ def ledger_workbook(*, community: Community, year: int, viewer) -> bytes:
         .select_related("person", "item__post", "item__programme", "recorded_by", "approved_by")
         .order_by("started_at", "pk")
     ):
-        records_sheet.append(
+        append_row(
+            records_sheet,
             [
                 rec.person.name,
                 rec.item.title,
@@ -140,18 +144,19 @@ def ledger_workbook(*, community: Community, year: int, viewer) -> bytes:
                 rec.get_status_display(),
                 rec.recorded_by.display_name if rec.recorded_by else "",
                 rec.approved_by.display_name if rec.approved_by else "",
-            ]
+            ],
         )
     _autosize(records_sheet, [10, 24, 12, 14, 16, 14, 17, 17, 12, 30, 9, 11, 8, 12, 12])
 
     pair_sheet = wb.create_sheet("结对帮扶")
-    pair_sheet.append(["党员", "特色载体", "结对对象", "地址", "结对日期", "结束日期", "状态"])
+    append_row(pair_sheet, ["党员", "特色载体", "结对对象", "地址", "结对日期", "结束日期", "状态"])
     for p in (
         Pairing.objects.filter(programme__community=community, started_on__lt=dt.date(year + 1, 1, 1))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=dt.date(year, 1, 1)))
         .select_related("person", "programme", "building")
     ):
-        pair_sheet.append(
+        append_row(
+            pair_sheet,
             [
                 p.person.name,
                 p.programme.name,
@@ -160,26 +165,27 @@ def ledger_workbook(*, community: Community, year: int, viewer) -> bytes:
                 p.started_on.isoformat(),
                 p.ended_on.isoformat() if p.ended_on else "",
                 p.get_status_display(),
-            ]
+            ],
         )
     _autosize(pair_sheet, [10, 18, 22, 18, 12, 12, 8])
 
     if access.is_office(viewer, community.pk):
         notes_sheet = wb.create_sheet("八小时以外（仅党总支）")
-        notes_sheet.append(["姓名", "日期", "类别", "情况", "记录人"])
+        append_row(notes_sheet, ["姓名", "日期", "类别", "情况", "记录人"])
         for note in (
             ConductNote.objects.filter(community=community, noted_on__year=year)
             .select_related("person", "recorded_by")
             .order_by("person__name", "noted_on")
         ):
-            notes_sheet.append(
+            append_row(
+                notes_sheet,
                 [
                     note.person.name,
                     note.noted_on.isoformat(),
                     note.get_kind_display(),
                     note.note,
                     note.recorded_by.display_name if note.recorded_by else "",
-                ]
+                ],
             )
         _autosize(notes_sheet, [10, 12, 10, 50, 12])
 
