@@ -3,7 +3,12 @@ go through the services (the case page or the API), never through an admin form.
 
 from django.contrib import admin
 
-from core.admin import MaskedPersonalDataAdminMixin, ScopedAdminMixin
+from core.admin import (
+    MaskedPersonalDataAdminMixin,
+    ScopedAdminMixin,
+    ScopedChoicesMixin,
+    SuperuserWritesOnlyMixin,
+)
 
 from .models import (
     Announcement,
@@ -24,7 +29,7 @@ from .models import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ScopedChoicesMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -102,7 +107,7 @@ class CaseAdmin(MaskedPersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["case", "action", "from_state", "to_state", "by", "at"]
     list_filter = ["action", "to_state", "by_resident"]
     search_fields = ["case__tracking_no", "note"]
@@ -118,7 +123,7 @@ class CaseEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseAttachment)
-class CaseAttachmentAdmin(admin.ModelAdmin):
+class CaseAttachmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["case", "original_name", "content_type", "size", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["case__tracking_no", "original_name"]
@@ -126,21 +131,23 @@ class CaseAttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseCounter)
-class CaseCounterAdmin(admin.ModelAdmin):
+class CaseCounterAdmin(SuperuserWritesOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The tracking-number counter: read-only but for superusers (an edit would hand out a number twice)."""
+
     list_display = ["community", "day", "last"]
     list_filter = ["community"]
     search_fields = ["community__name"]
 
 
 @admin.register(HandlingTimeLimit)
-class HandlingTimeLimitAdmin(admin.ModelAdmin):
+class HandlingTimeLimitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["community", "handling_type", "working_days", "description"]
     list_filter = ["handling_type", "community"]
     search_fields = ["community__name", "description"]
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
+class MailboxAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["location", "community", "keeper", "active", "installed_on"]
     list_filter = ["active", "community"]
     search_fields = ["location", "keeper__username", "keeper__first_name"]
@@ -148,14 +155,14 @@ class MailboxAdmin(admin.ModelAdmin):
 
 
 @admin.register(MailboxOpening)
-class MailboxOpeningAdmin(admin.ModelAdmin):
+class MailboxOpeningAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["mailbox", "opened_on", "opened_by", "letters"]
     list_filter = ["opened_on", "mailbox__community"]
     search_fields = ["mailbox__location", "note"]
     raw_id_fields = ["mailbox", "opened_by"]
 
 
-class ReceptionItemInline(admin.TabularInline):
+class ReceptionItemInline(ScopedChoicesMixin, admin.TabularInline):
     model = ReceptionItem
     extra = 0
     fields = ["visitor_name", "content", "priority_subject", "case"]
@@ -163,7 +170,7 @@ class ReceptionItemInline(admin.TabularInline):
 
 
 @admin.register(ReceptionDay)
-class ReceptionDayAdmin(admin.ModelAdmin):
+class ReceptionDayAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["community", "kind", "nominal_date", "held_on", "host_name", "published"]
     list_filter = ["kind", "published", "community"]
     search_fields = ["host_name", "place"]
@@ -174,6 +181,7 @@ class ReceptionDayAdmin(admin.ModelAdmin):
 class ReceptionItemAdmin(MaskedPersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["reception", "visitor_name", "visitor_phone", "priority_subject", "case"]
     masked_fields = {"visitor_phone": "mobile"}
+    personal_data_community_field = "reception__community_id"
     list_select_related = ["reception"]
 
     def personal_data_subject(self, obj):
@@ -184,14 +192,14 @@ class ReceptionItemAdmin(MaskedPersonalDataAdminMixin, ScopedAdminMixin, admin.M
     raw_id_fields = ["reception", "case", "recorded_by"]
 
 
-class ForumItemInline(admin.TabularInline):
+class ForumItemInline(ScopedChoicesMixin, admin.TabularInline):
     model = ForumItem
     extra = 0
     readonly_fields = ["case"]
 
 
 @admin.register(Forum)
-class ForumAdmin(admin.ModelAdmin):
+class ForumAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "community", "held_on"]
     list_filter = ["community", "held_on"]
     search_fields = ["title", "minutes"]
@@ -199,7 +207,7 @@ class ForumAdmin(admin.ModelAdmin):
 
 
 @admin.register(ForumItem)
-class ForumItemAdmin(admin.ModelAdmin):
+class ForumItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["forum", "raised_by", "answered_on_spot", "case"]
     list_filter = ["answered_on_spot"]
     search_fields = ["raised_by", "content"]
@@ -207,14 +215,14 @@ class ForumItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThematicGroup)
-class ThematicGroupAdmin(admin.ModelAdmin):
+class ThematicGroupAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "community", "reply_method", "replied_at", "created_at"]
     list_filter = ["community", "reply_method"]
     search_fields = ["title", "reply"]
 
 
 @admin.register(DiaryEntry)
-class DiaryEntryAdmin(admin.ModelAdmin):
+class DiaryEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["officer", "visited_on", "household", "case"]
     list_filter = ["visited_on", "officer__community"]
     search_fields = ["household", "heard", "officer__person__name"]
@@ -222,14 +230,14 @@ class DiaryEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(admin.ModelAdmin):
+class DisclosureAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["community", "kind", "updated_at"]
     list_filter = ["kind", "community"]
     search_fields = ["body"]
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "community", "category", "published_on"]
     list_filter = ["category", "community"]
     search_fields = ["title", "body"]
@@ -239,7 +247,7 @@ from .models import RetentionPolicy  # noqa: E402
 
 
 @admin.register(RetentionPolicy)
-class RetentionPolicyAdmin(admin.ModelAdmin):
+class RetentionPolicyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """个人信息保存期限 per community (30–3650 days; two years without a row). Changes are audited."""
 
     list_display = ["community", "retention_days", "updated_at"]

@@ -98,17 +98,22 @@ class PrioritySubject(models.TextChoices):
 # ------------------------------------------------------------------------------------------- querysets
 
 
+def case_visible_q(scope, prefix: str = "") -> Q:
+    """Who sees a case (CaseQuerySet); `prefix` leads from a case's own rows to it, e.g. "case__"."""
+    return (
+        Q(**{f"{prefix}community_id__in": scope.managed_community_ids})
+        | Q(**{f"{prefix}assignee_id": scope.user_id})
+        | Q(**{f"{prefix}received_by_id": scope.user_id})
+    )
+
+
 class CaseQuerySet(ScopedQuerySet):
     """Visible: every case of a community whose office the user runs (the town's supervisors included),
     the cases assigned to the user, and the cases the user took in (an officer's diary entries, a deputy's
     reception items) so the report-back reaches them."""
 
     def _visible(self, scope):
-        return self.filter(
-            Q(community_id__in=scope.managed_community_ids)
-            | Q(assignee_id=scope.user_id)
-            | Q(received_by_id=scope.user_id)
-        )
+        return self.filter(case_visible_q(scope))
 
     def overdue(self, today):
         """Past the due date and not yet resolved — a query, so lists can filter and count it."""
@@ -121,8 +126,21 @@ class CaseQuerySet(ScopedQuerySet):
         return self.exclude(state__in=CLOSED_STATES)
 
 
+class CasePartQuerySet(ScopedQuerySet):
+    """A case's timeline and attachments: seen by whoever sees the case, changed by its community's office."""
+
+    community_path = "case__community_id"
+
+    def _visible(self, scope):
+        return self.filter(case_visible_q(scope, prefix="case__"))
+
+
 class ThematicGroupQuerySet(ScopedQuerySet):
     pass
+
+
+class CaseCounterQuerySet(ScopedQuerySet):
+    """Tracking-number sequences: the community's office (and the town above it) only."""
 
 
 class MailboxQuerySet(ScopedQuerySet):
@@ -162,6 +180,10 @@ class ReceptionQuerySet(ScopedQuerySet):
 
 class ForumQuerySet(ScopedQuerySet):
     pass
+
+
+class ForumItemQuerySet(ScopedQuerySet):
+    community_path = "forum__community_id"
 
 
 class PublicInfoQuerySet(ScopedQuerySet):
@@ -244,6 +266,8 @@ class CaseCounter(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
+
+    objects = CaseCounterQuerySet.as_manager()
 
     class Meta:
         verbose_name = "受理编号计数"
@@ -439,6 +463,8 @@ class ForumItem(models.Model):
     case = models.OneToOneField(
         "Case", on_delete=models.PROTECT, null=True, blank=True, related_name="forum_item"
     )
+
+    objects = ForumItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = "恳谈会事项"
@@ -653,6 +679,8 @@ class CaseEvent(models.Model):
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
+    objects = CasePartQuerySet.as_manager()
+
     class Meta:
         verbose_name = "办理记录"
         verbose_name_plural = "办理记录"
@@ -680,6 +708,8 @@ class CaseAttachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CasePartQuerySet.as_manager()
 
     class Meta:
         verbose_name = "附件"

@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
         "ConductKindEnum": "volunteering.models.ConductKind",
         "CheckInMethodEnum": "volunteering.models.CheckInMethod",
         "FeedbackMethodEnum": "cases.models.FeedbackMethod",
+        # a registration's status appears in two shapes: the office's and the employer liaison's
+        "RegistrationStatusEnum": "members.models.RegistrationStatus",
     },
 }
 

@@ -3,6 +3,19 @@ from django.db import models
 from django.utils import timezone
 
 
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A user's own notifications (a superuser: all), from the same per-request scope as every model."""
+        from members.roles import scope_for
+
+        scope = scope_for(user)
+        if not scope.is_authenticated:
+            return self.none()
+        if scope.is_superuser:
+            return self
+        return self.filter(recipient_id=scope.user_id)
+
+
 class Notification(models.Model):
     """An in-app message to one user (waitlist promotions, reminders, report-backs, alerts).
 
@@ -20,6 +33,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "通知"

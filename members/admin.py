@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from core.admin import MaskedPersonalDataAdminMixin, ScopedAdminMixin
+from core.admin import (
+    MaskedPersonalDataAdminMixin,
+    ScopedAdminMixin,
+    ScopedChoicesMixin,
+    SuperuserOnlyAdminMixin,
+)
 
 from .models import (
     Building,
@@ -23,14 +28,16 @@ from .models import (
 )
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(ScopedChoicesMixin, admin.TabularInline):
     model = RoleAssignment
     extra = 0
     raw_id_fields = ["town", "community", "employer"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SuperuserOnlyAdminMixin, BaseUserAdmin):
+    """Superusers only (core.admin.UNSCOPED_ADMIN_MODELS): the form edits is_superuser and permissions."""
+
     inlines = [RoleInline]
     list_display = ["username", "first_name", "email", "is_active", "must_change_password", "last_login"]
     list_filter = ["is_active", "is_superuser", "must_change_password", "role_assignments__role"]
@@ -79,7 +86,7 @@ class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-class MembershipInline(admin.StackedInline):
+class MembershipInline(ScopedChoicesMixin, admin.StackedInline):
     model = PartyMembership
     extra = 0
 
@@ -99,18 +106,14 @@ class PersonAdmin(MaskedPersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdm
 
 
 @admin.register(PartyMembership)
-class PartyMembershipAdmin(admin.ModelAdmin):
+class PartyMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["person", "category", "employer", "joined_on"]
     list_filter = ["category", "employer"]
     search_fields = ["person__name"]
     raw_id_fields = ["person"]
 
-    def get_queryset(self, request):
-        visible = Person.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(person__in=visible)
 
-
-class RegistrationEventInline(admin.TabularInline):
+class RegistrationEventInline(ScopedChoicesMixin, admin.TabularInline):
     model = RegistrationEvent
     extra = 0
     can_delete = False
@@ -134,7 +137,7 @@ class RegistrationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
-class OfficerRecordInline(admin.TabularInline):
+class OfficerRecordInline(ScopedChoicesMixin, admin.TabularInline):
     model = OfficerRecord
     extra = 0
     readonly_fields = ["kind", "on", "reason", "amount_yuan", "recorded_by"]
@@ -159,7 +162,7 @@ class OfficerRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["officer__person__name", "reason"]
 
 
-class ZoneAssignmentInline(admin.TabularInline):
+class ZoneAssignmentInline(ScopedChoicesMixin, admin.TabularInline):
     model = ZoneAssignment
     extra = 0
     raw_id_fields = ["person"]

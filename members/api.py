@@ -5,16 +5,21 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import audit
 from core.api import ScopedQuerysetMixin
+from core.security import FormParser, MultiPartParser
 
 from . import privacy, selectors, services
 from .models import (
@@ -27,6 +32,7 @@ from .models import (
     OfficerRecord,
     Person,
     Registration,
+    RegistrationChannel,
     RegistrationEvent,
     ResponsibilityZone,
     RosterImport,
@@ -46,8 +52,10 @@ from .serializers import (
     OfficerRecordSerializer,
     OfficerSerializer,
     OfficerStrengthSerializer,
+    PersonForEmployerSerializer,
     PersonRevealedSerializer,
     PersonSerializer,
+    RegistrationForEmployerSerializer,
     RegistrationReturnSerializer,
     RegistrationSerializer,
     RegistrationSubmitSerializer,
@@ -89,6 +97,52 @@ class OfficeCreates(permissions.IsAuthenticated):
 
 class OfficeOrSelfCreates(OfficeCreates):
     allow_person = True
+
+
+class FeedbackSheetOrderingFilter(OrderingFilter):
+    """Sorting by a field the feedback sheet does not carry would hint at it (who moved, by the transfer
+    link): a user with an employer role sorts by the declared fields only (members.privacy)."""
+
+    def get_valid_fields(self, queryset, view, context=None):
+        valid = super().get_valid_fields(queryset, view, context or {})
+        scope = scope_for(view.request.user)
+        if scope.employer_ids and not scope.is_superuser:
+            valid = [(name, label) for name, label in valid if name in privacy.EMPLOYER_FEEDBACK_FIELDS]
+        return valid
+
+
+class ReadsByRole:
+    """Reads of people and registrations: a row the user sees only as the member's employer (an employer
+    liaison) goes out through `employer_serializer_class`, the feedback sheet's fields; every other row
+    through the view's own serializer, as before. Chosen per row (members.privacy.reads_as_employer), so a
+    login that is both a community office and a liaison gets each row as the role it sees it by."""
+
+    employer_serializer_class = None
+
+    def row_owner(self, obj) -> dict:
+        raise NotImplementedError
+
+    def read_data(self, rows, *, many: bool):
+        rows = list(rows) if many else [rows]
+        as_employer = [privacy.reads_as_employer(self.request.user, **self.row_owner(r)) for r in rows]
+        shaped = {}  # serializer class → its rows' data, each serialized in one go (many=True)
+        for serializer_class, wanted in (
+            (self.get_serializer_class(), False),
+            (self.employer_serializer_class, True),
+        ):
+            subset = [r for r, e in zip(rows, as_employer, strict=True) if e is wanted]
+            if subset:
+                context = self.get_serializer_context()
+                shaped[wanted] = iter(serializer_class(subset, many=True, context=context).data)
+        data = [next(shaped[e]) for e in as_employer]
+        return data if many else data[0]
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is not None:
+            return self.get_paginated_response(self.read_data(page, many=True))
+        return Response(self.read_data(queryset, many=True))
 
 
 class TownViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
@@ -137,6 +191,7 @@ class EmployerViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class PersonFilter(filters.FilterSet):
+    building = filters.ModelChoiceFilter(queryset=Building.objects.all(), method="filter_building")
     category = filters.CharFilter(field_name="membership__category")
     employer = filters.NumberFilter(field_name="membership__employer")
     unregistered = filters.BooleanFilter(method="filter_unregistered", label="在职党员未报到")
@@ -150,39 +205,68 @@ class PersonFilter(filters.FilterSet):
             return selectors.unregistered_in_service(queryset)
         return queryset
 
+    def filter_building(self, queryset, name, value):
+        # not on the feedback sheet: matches no row seen only as the member's employer
+        return privacy.beyond_employer_view(self.request.user, queryset.filter(building=value))
+
 
 class PersonSearchFilter(SearchFilter):
-    """Phone and ID numbers are searchable only by users who see them in full (members.privacy). Anyone
-    else sees them masked, and a search on them would confirm a guessed number one try at a time."""
+    """Names match in every community the user sees; phone and ID numbers only in the communities where
+    the user sees them in full (members.privacy). Elsewhere the numbers are masked, and a search on them
+    would confirm a guessed number (or the masked digits) one try at a time. Every term must match."""
 
-    def get_search_fields(self, view, request):
-        if self.get_search_terms(request) and not privacy.can_search_personal_numbers(request.user):
-            return ["name"]
-        return super().get_search_fields(view, request)
+    def filter_queryset(self, request, queryset, view):
+        for term in self.get_search_terms(request):
+            queryset = queryset.filter(selectors.person_search_q(request.user, term))
+        return queryset
 
 
+PERSON_BY_ROLE = PolymorphicProxySerializer(
+    component_name="PersonByRole",
+    serializers=[PersonSerializer, PersonForEmployerSerializer],
+    resource_type_field_name=None,
+)
+REGISTRATION_BY_ROLE = PolymorphicProxySerializer(
+    component_name="RegistrationByRole",
+    serializers=[RegistrationSerializer, RegistrationForEmployerSerializer],
+    resource_type_field_name=None,
+)
+BY_ROLE_NOTE = "An employer liaison gets the feedback sheet's fields only (the second shape)."
+
+
+@extend_schema_view(
+    list=extend_schema(responses=PERSON_BY_ROLE, description=BY_ROLE_NOTE),
+    retrieve=extend_schema(responses=PERSON_BY_ROLE, description=BY_ROLE_NOTE),
+)
 class PersonViewSet(
+    ReadsByRole,
     ScopedQuerysetMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
-    """People of the communities the user manages (an employer liaison: their own in-service members)."""
+    """People of the communities the user manages (an employer liaison: their own in-service members, with
+    the feedback sheet's fields only)."""
 
     queryset = Person.objects.all()
     serializer_class = PersonSerializer
+    employer_serializer_class = PersonForEmployerSerializer
     permission_classes = [OfficeCreates]
-    filter_backends = [filters.DjangoFilterBackend, PersonSearchFilter, OrderingFilter]
+    filter_backends = [filters.DjangoFilterBackend, PersonSearchFilter, FeedbackSheetOrderingFilter]
     filterset_class = PersonFilter
-    search_fields = ["name", "mobile", "id_number"]
+    search_fields = ["name", "mobile", "id_number"]  # as PersonSearchFilter applies them, per community
     ordering_fields = ["name", "created_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def optimise(self, qs):
         active = Registration.objects.filter(person=OuterRef("pk"), status__in=ACTIVE_REGISTRATION_STATUSES)
-        return qs.select_related("membership").annotate(
-            registration_status=Subquery(active.values("status")[:1])
-        )
+        related = ["membership"]
+        if scope_for(self.request.user).employer_ids:
+            related += ["community", "membership__employer"]  # the names on the feedback sheet
+        return qs.select_related(*related).annotate(registration_status=Subquery(active.values("status")[:1]))
+
+    def row_owner(self, person) -> dict:
+        return {"person_id": person.pk, "community_id": person.community_id}
 
     def _save(self, serializer, person=None):
         data = dict(serializer.validated_data)
@@ -199,10 +283,16 @@ class PersonViewSet(
     def perform_update(self, serializer):
         self._save(serializer, person=serializer.instance)
 
+    def update(self, request, *args, **kwargs):
+        # Only the office changes a person (services.person_save); asked before the payload is read, or a
+        # liaison's 400 "ID number already registered" would tell it whether any ID number is on a roster.
+        services.require_manager(request.user, self.get_object().community_id)
+        return super().update(request, *args, **kwargs)
+
     def retrieve(self, request, *args, **kwargs):
         person = self.get_object()
         audit.record_access(what="read_full", obj=person)
-        return Response(self.get_serializer(person).data)
+        return Response(self.read_data(person, many=False))
 
     @extend_schema(request=RevealSerializer, responses={200: PersonRevealedSerializer})
     @action(detail=True, methods=["post"])
@@ -224,19 +314,41 @@ class PersonViewSet(
 
 
 class RegistrationFilter(filters.FilterSet):
+    channel = filters.ChoiceFilter(choices=RegistrationChannel.choices, method="filter_channel")
+
     class Meta:
         model = Registration
         fields = ["community", "status", "person", "channel"]
 
+    def filter_channel(self, queryset, name, value):
+        # not on the feedback sheet: matches no row seen only as the member's employer
+        return privacy.beyond_employer_view(
+            self.request.user, queryset.filter(channel=value), person="person_id"
+        )
 
-class RegistrationViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+
+@extend_schema_view(
+    list=extend_schema(responses=REGISTRATION_BY_ROLE, description=BY_ROLE_NOTE),
+    retrieve=extend_schema(responses=REGISTRATION_BY_ROLE, description=BY_ROLE_NOTE),
+)
+class RegistrationViewSet(
+    ReadsByRole, ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """报到登记. POST submits (a member for themself, or the office at the window); actions move the state."""
 
     queryset = Registration.objects.all()
     serializer_class = RegistrationSerializer
+    employer_serializer_class = RegistrationForEmployerSerializer
     permission_classes = [OfficeOrSelfCreates]
+    filter_backends = [filters.DjangoFilterBackend, SearchFilter, FeedbackSheetOrderingFilter]
     filterset_class = RegistrationFilter
     search_fields = ["person__name"]
+
+    def row_owner(self, registration) -> dict:
+        return {"person_id": registration.person_id, "community_id": registration.community_id}
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.read_data(self.get_object(), many=False))
 
     def optimise(self, qs):
         return qs.select_related("person", "community").prefetch_related(
@@ -254,7 +366,7 @@ class RegistrationViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets
         # Not through get_queryset(): after a transfer by the old community's office the new registration
         # belongs to a community that office cannot see, yet it is the answer to the request it just made.
         fresh = self.optimise(Registration.objects.filter(pk=registration.pk)).get()
-        return RegistrationSerializer(fresh, context={"request": self.request}).data
+        return self.read_data(fresh, many=False)
 
     @extend_schema(request=None, responses={200: RegistrationSerializer})
     @action(detail=True, methods=["post"])

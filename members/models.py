@@ -340,6 +340,20 @@ class MemberCategory(models.TextChoices):
     GRADUATE = "graduate", "大中专毕业生党员"
 
 
+class PartyMembershipQuerySet(ScopedQuerySet):
+    """Seen exactly where its person is (PersonQuerySet)."""
+
+    community_path = "person__community_id"
+
+    def _visible(self, scope):
+        q = Q(person__community_id__in=scope.managed_community_ids)
+        if scope.person_id:
+            q |= Q(person_id=scope.person_id)
+        if scope.employer_ids:
+            q |= Q(employer_id__in=scope.employer_ids, category=MemberCategory.IN_SERVICE)
+        return self.filter(q)
+
+
 class PartyMembership(models.Model):
     """党员信息. In-service members (在职党员) have an employer and are dual-managed (双重管理)."""
 
@@ -359,6 +373,8 @@ class PartyMembership(models.Model):
     position = models.CharField("职务", max_length=50, blank=True)
     specialties = models.JSONField("专长", default=list, blank=True)
     interests = models.JSONField("兴趣", default=list, blank=True)
+
+    objects = PartyMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = "党员信息"

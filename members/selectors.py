@@ -1,9 +1,11 @@
-"""Reads that are more than a filter: the secretary's at-a-glance figures, vacancies, the unregistered."""
+"""Reads that are more than a filter: the secretary's at-a-glance figures, vacancies, the unregistered, and
+searching people by name or number."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from . import privacy
 from .models import (
     ACTIVE_REGISTRATION_STATUSES,
     Community,
@@ -14,6 +16,28 @@ from .models import (
     Registration,
     RegistrationStatus,
 )
+
+PERSON_NUMBER_FIELDS = ("mobile", "id_number")
+
+
+def person_search_q(user, term: str, *, prefix: str = "") -> Q:
+    """A person whose name contains `term` (in every community of the user's scope), or whose phone or ID
+    number does — only where `user` sees that person's numbers in full (members.privacy.number_search_q).
+    `prefix` leads from the searched rows to the person, e.g. "person__" for registrations."""
+    term = (term or "").strip()
+    return Q(**{f"{prefix}name__icontains": term}) | privacy.number_search_q(
+        user,
+        term,
+        fields=[f"{prefix}{name}" for name in PERSON_NUMBER_FIELDS],
+        community_field=f"{prefix}community_id",
+    )
+
+
+def search_people(rows, user, q: str, *, prefix: str = ""):
+    """`rows` narrowed to the people matching `q` (see person_search_q); `rows` unchanged for an empty q."""
+    if not (q or "").strip():
+        return rows
+    return rows.filter(person_search_q(user, q, prefix=prefix))
 
 
 def unregistered_in_service(people_qs):

@@ -1,5 +1,7 @@
 """DRF serializers of the members app. They shape and validate input; the writes happen in services."""
 
+from django.core.exceptions import ImproperlyConfigured
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
@@ -24,7 +26,7 @@ from .models import (
     ZoneAssignment,
     ZoneSource,
 )
-from .privacy import shown_id_number, shown_mobile
+from .privacy import EMPLOYER_FEEDBACK_FIELDS, shown_id_number, shown_mobile
 from .validators import normalise_id_number, validate_id_number
 
 
@@ -138,6 +140,57 @@ class PersonSerializer(serializers.ModelSerializer):
         return data
 
 
+class EmployerFeedbackSerializer(serializers.ModelSerializer):
+    """Base of what an employer liaison reads (members.privacy.EMPLOYER_FEEDBACK_FIELDS): read-only, and a
+    subclass naming a field that is not declared there fails at import, before it can serve a response."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        undeclared = [name for name in cls.Meta.fields if name not in EMPLOYER_FEEDBACK_FIELDS]
+        if undeclared:
+            raise ImproperlyConfigured(
+                f"{cls.__name__}: {', '.join(undeclared)} not on the feedback sheet "
+                "(members.privacy.EMPLOYER_FEEDBACK_FIELDS)"
+            )
+
+
+class EmployerFeedbackSchema(OpenApiSerializerExtension):
+    """In the schema these shapes are closed (additionalProperties: false): they list all a liaison gets,
+    and the office's fuller shape of the same object, documented beside them (oneOf), does not match them."""
+
+    target_class = EmployerFeedbackSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
+
+
+class PersonForEmployerSerializer(EmployerFeedbackSerializer):
+    """What an employer liaison reads of one of its in-service members: the feedback sheet's fields only
+    (members.privacy.EMPLOYER_FEEDBACK_FIELDS), no phone or ID number, not even masked, and no address."""
+
+    employer = serializers.IntegerField(source="membership.employer_id", read_only=True, allow_null=True)
+    employer_name = serializers.CharField(
+        source="membership.employer.name", read_only=True, allow_null=True, default=None
+    )
+    community_name = serializers.CharField(source="community.name", read_only=True)
+    registration_status = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "employer",
+            "employer_name",
+            "community",
+            "community_name",
+            "registration_status",
+        ]
+        read_only_fields = fields
+
+
 class RegistrationEventSerializer(serializers.ModelSerializer):
     # null for an event without an acting user (a system change)
     by = serializers.CharField(source="by.display_name", read_only=True, default=None, allow_null=True)
@@ -170,6 +223,28 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "return_reason",
             "transferred_from",
             "events",
+        ]
+        read_only_fields = fields
+
+
+class RegistrationForEmployerSerializer(EmployerFeedbackSerializer):
+    """An employer liaison's view of a registration (报到情况 on the feedback sheet): where and when, and its
+    state; not the channel, the history, a return reason or the member's wishes."""
+
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    community_name = serializers.CharField(source="community.name", read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "community",
+            "community_name",
+            "status",
+            "submitted_at",
+            "decided_at",
         ]
         read_only_fields = fields
 

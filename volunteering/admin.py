@@ -3,7 +3,7 @@ and pages do). State lives in services: statuses are read-only here, changes go 
 
 from django.contrib import admin
 
-from core.admin import ScopedAdminMixin
+from core.admin import MaskedPersonalDataAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
 
 from .models import (
     ConductNote,
@@ -98,14 +98,21 @@ class GoodHandoutAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SkillListing)
-class SkillListingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SkillListingAdmin(MaskedPersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["skill", "person", "contact_phone", "programme", "is_active"]
     list_filter = ["is_active", "programme__community"]
+    # a phone is searched only where the user sees the member's numbers in full (MaskedPersonalDataAdminMixin)
     search_fields = ["skill", "person__name", "contact_phone"]
     raw_id_fields = ["programme", "person"]
+    list_select_related = ["person", "programme"]
+    masked_fields = {"contact_phone": "mobile"}
+    personal_data_community_field = "person__community_id"
+
+    def personal_data_subject(self, obj):
+        return obj.person  # the member's numbers, as on their record (their own in full)
 
 
-class SignUpInline(admin.TabularInline):
+class SignUpInline(ScopedChoicesMixin, admin.TabularInline):
     model = SignUp
     extra = 0
     raw_id_fields = ["person", "created_by"]

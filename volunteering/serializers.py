@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
 from members.models import Building, Community, Person
+from members.privacy import shown_mobile
 
 from .models import (
     CheckInMethod,
@@ -690,6 +691,16 @@ class SkillSerializer(serializers.ModelSerializer):
             "is_active",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        # the member's phone as the user may see it (members.privacy; the member's own in full): 138****1234
+        # for anyone without 'full personal data', who reveals it on the person's record, with a reason
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        data["contact_phone"] = shown_mobile(
+            request.user if request else None, instance.person, instance.contact_phone
+        )
+        return data
 
 
 class SkillCreateSerializer(serializers.Serializer):

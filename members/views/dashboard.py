@@ -15,7 +15,8 @@ from ..models import (
     RegistrationStatus,
 )
 from ..roles import Role, scope_for
-from .base import decorate_people, is_office, page, paginate, with_registration_status
+from ..serializers import PersonForEmployerSerializer
+from .base import is_office, page, paginate, with_registration_status
 
 
 def community_table(communities):
@@ -103,7 +104,11 @@ def home(request):
         context["employer_page"] = paginate(
             request, people.order_by("membership__employer__name", "name", "pk")
         )
-        decorate_people(context["employer_page"], masked=False)
+        # The template gets the feedback sheet's fields only (members.privacy.EMPLOYER_FEEDBACK_FIELDS),
+        # through the liaison's serializer, never the Person rows themselves.
+        context["employer_rows"] = PersonForEmployerSerializer(
+            context["employer_page"].object_list, many=True
+        ).data
         shown = True
 
     if not shown and not scope.roles:

@@ -3,7 +3,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.errors import DomainError
 
-from .. import forms, privacy, services
+from .. import forms, privacy, selectors, services
 from ..models import (
     Building,
     Community,
@@ -64,14 +64,8 @@ def roster_people(request, form):
         people = people.filter(
             membership__category=MemberCategory.IN_SERVICE, registration_status__isnull=True
         )
-    if data.get("q"):
-        q = data["q"].strip()
-        # Only users who see every number in full may search by one (a hit would confirm a guess).
-        if privacy.can_search_personal_numbers(request.user):
-            people = people.filter(Q(name__icontains=q) | Q(mobile__contains=q))
-        else:
-            people = people.filter(name__icontains=q)
-    return people
+    # Names everywhere; numbers only in the communities where the user sees them in full.
+    return selectors.search_people(people, request.user, data.get("q"))
 
 
 @page(office=True)

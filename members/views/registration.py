@@ -57,9 +57,9 @@ def registrations(request):
     if data.get("community"):
         regs = regs.filter(community=data["community"])
         unregistered = unregistered.filter(community=data["community"])
-    if data.get("q"):
-        regs = regs.filter(Q(person__name__icontains=data["q"]) | Q(person__mobile__contains=data["q"]))
-        unregistered = unregistered.filter(Q(name__icontains=data["q"]) | Q(mobile__contains=data["q"]))
+    # Names everywhere; numbers only in the communities where the user sees them in full.
+    regs = selectors.search_people(regs, user, data.get("q"), prefix="person__")
+    unregistered = selectors.search_people(unregistered, user, data.get("q"))
 
     counts = regs.aggregate(
         waiting=Count("pk", filter=Q(status=RegistrationStatus.SUBMITTED)),

@@ -175,11 +175,11 @@ class SkillViewSet(
         data["person"] = data.get("person") or _own_person(request.user)
         listing = services.skill_list(by=request.user, **data)
         return Response(
-            SkillSerializer(self.get_queryset().get(pk=listing.pk)).data, status=status.HTTP_201_CREATED
+            self.get_serializer(self.get_queryset().get(pk=listing.pk)).data, status=status.HTTP_201_CREATED
         )
 
     @extend_schema(request=None, responses={200: SkillSerializer})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         listing = services.skill_withdraw(listing=self.get_object(), by=request.user)
-        return Response(SkillSerializer(self.get_queryset().get(pk=listing.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=listing.pk)).data)

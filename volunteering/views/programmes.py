@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from members.models import Building, Person, RegistrationStatus
+from members.privacy import sees_full, shown_mobile
 from members.roles import scope_for
 
 from .. import access, forms, selectors, services
@@ -32,6 +33,18 @@ from ._common import (
 )
 
 # ------------------------------------------------------------------------------------------ programmes
+
+
+def _with_shown_phones(listings, user):
+    """The skills directory's phones as `user` may see them (members.privacy, asked about the listing's
+    member, whose own is always in full), so templates never read `contact_phone` itself: `phone_shown`
+    is the text (138****1234 without 'full personal data'), `phone_full` is set only when shown in full
+    (the tel: link). The office reveals a masked number on the person's record, with a reason."""
+    listings = list(listings)
+    for listing in listings:
+        listing.phone_shown = shown_mobile(user, listing.person, listing.contact_phone)
+        listing.phone_full = listing.contact_phone if sees_full(user, listing.person) else ""
+    return listings
 
 
 @login_required
@@ -113,7 +126,7 @@ def programme_detail(request, pk):
             programme=programme,
             pairings=pairings,
             goods=goods,
-            skills=skills,
+            skills=_with_shown_phones(skills, request.user),
             handouts=handouts,
             items=items_,
             pairing_form=forms.PairingForm(
@@ -247,6 +260,11 @@ def skills(request):
         request,
         "volunteering/skills.html",
         _base_context(
-            request, community, listings=qs.select_related("person", "programme").order_by("skill", "pk"), q=q
+            request,
+            community,
+            listings=_with_shown_phones(
+                qs.select_related("person", "programme").order_by("skill", "pk"), request.user
+            ),
+            q=q,
         ),
     )
