@@ -37,6 +37,9 @@ class Scope:
     town_ids: frozenset = field(default_factory=frozenset)
     # communities whose office this user runs (own managing roles + every community of a supervised town)
     managed_community_ids: frozenset = field(default_factory=frozenset)
+    # of those, the communities where the user holds a managing role itself (not derived from a town): for
+    # the writes a town supervisor reads but does not make (volunteering.access)
+    office_community_ids: frozenset = field(default_factory=frozenset)
     # communities where this user holds any role at all (officer, member, deputy included)
     community_ids: frozenset = field(default_factory=frozenset)
     officer_community_ids: frozenset = field(default_factory=frozenset)
@@ -77,7 +80,8 @@ def scope_for(user) -> Scope:
         RoleAssignment.objects.filter(user=user).values_list("role", "town_id", "community_id", "employer_id")
     )
     town_ids = {t for role, t, _, _ in assignments if role in TOWN_ROLES and t}
-    managed = {c for role, _, c, _ in assignments if role in MANAGING_ROLES and c}
+    office = {c for role, _, c, _ in assignments if role in MANAGING_ROLES and c}
+    managed = set(office)
     if town_ids:
         managed |= set(Community.objects.filter(town_id__in=town_ids).values_list("pk", flat=True))
     person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
@@ -86,6 +90,7 @@ def scope_for(user) -> Scope:
         is_superuser=user.is_superuser,
         town_ids=frozenset(town_ids),
         managed_community_ids=frozenset(managed),
+        office_community_ids=frozenset(office),
         community_ids=frozenset(managed | {c for _, _, c, _ in assignments if c}),
         officer_community_ids=frozenset(c for role, _, c, _ in assignments if role == Role.OFFICER and c),
         deputy_community_ids=frozenset(c for role, _, c, _ in assignments if role == Role.DEPUTY and c),

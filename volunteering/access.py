@@ -3,36 +3,23 @@
 - The community's **office** (书记 / 工作人员 / 办公室主任 — `MANAGING_ROLES` held *in that community*)
   manages posts, items, approvals, programmes and the conduct notes.
 - A **town supervisor** reads every community of the town (`scope.managed_community_ids`) but changes
-  nothing here: `Scope.manages()` is true for the town too, so this module asks for the office role itself.
+  nothing here: `Scope.manages()` is true for the town too, so this module asks `Scope.office_community_ids`
+  (the managing roles the user holds in the community itself).
 - A **member** (`Role.MEMBER`, with a person and a confirmed registration in the community) acts for
   themself; officers and deputies of the community read its posts, items and programmes.
 - **Employer liaisons** see nothing of volunteering (the evaluations app decides what they get).
 """
 
-from members.models import Registration, RegistrationStatus, RoleAssignment
-from members.roles import MANAGING_ROLES, scope_for
+from members.models import Registration, RegistrationStatus
+from members.roles import scope_for
 from members.services import PermissionDenied
 
 
 def office_community_ids(user) -> frozenset | None:
-    """Communities whose office this user belongs to; None for a superuser (every community).
-
-    Cached on the user object for the request, like `scope_for`.
-    """
+    """Communities whose office this user belongs to (`Scope.office_community_ids`: its own managing roles,
+    not the communities of a supervised town); None for a superuser (every community)."""
     scope = scope_for(user)
-    if not scope.is_authenticated:
-        return frozenset()
-    if scope.is_superuser:
-        return None
-    cached = getattr(user, "_volunteering_office_ids", None)
-    if cached is None:
-        cached = frozenset(
-            RoleAssignment.objects.filter(
-                user_id=scope.user_id, role__in=MANAGING_ROLES, community__isnull=False
-            ).values_list("community_id", flat=True)
-        )
-        user._volunteering_office_ids = cached
-    return cached
+    return None if scope.is_superuser else scope.office_community_ids
 
 
 def participant_community_ids(scope) -> frozenset:

@@ -186,7 +186,6 @@ def fresh(user):
     from members.roles import forget_scope
 
     forget_scope(user)
-    user.__dict__.pop("_volunteering_office_ids", None)
     # Django's permission caches (the 'full personal data' permission behind a masked phone, members.privacy):
     # a real request loads its user afresh, so it pays for them every time
     for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
