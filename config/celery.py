@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -55,3 +55,19 @@ def _ensure_filesystem_folders(sender, **kwargs):
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
+
+
+@signals.setup_logging.connect
+def _use_django_logging(**kwargs):
+    """The worker and beat log through settings.LOGGING, like the web processes.
+
+    Left to itself Celery replaces the root logger's handlers with its own, and with them the filters
+    that mask phone and ID numbers and tag the request id (core.security): a task that logged a
+    resident's number would write it to var/log/worker.log in full. A receiver here makes Celery skip
+    its own set-up.
+    """
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)

@@ -18,4 +18,4 @@ worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
 
 echo "Serving on http://127.0.0.1:${PORT}/  (admin: /admin/, API docs: /api/docs/; worker log: var/log/worker.log)"
-"$BIN/gunicorn" config.wsgi --bind "127.0.0.1:${PORT}" --workers "$WEB_WORKERS" --access-logfile - --timeout 60
+"$BIN/gunicorn" -c config/gunicorn.conf.py --bind "127.0.0.1:${PORT}" --workers "$WEB_WORKERS"
