@@ -1,6 +1,5 @@
 """Who is behind the yearly requirement, the activity ledger (活动台账) and the conduct notes."""
 
-from django.http import HttpResponse
 from drf_spectacular.helpers import forced_singular_serializer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,6 +20,7 @@ from ..serializers import (
     LedgerSerializer,
     RequirementSerializer,
 )
+from ..views.ledger import ledger_download
 from ._common import (
     COMMUNITY_PARAM,
     XLSX,
@@ -93,13 +93,7 @@ class LedgerViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"], permission_classes=[ReadsCommunities])
     def export(self, request):
-        community = _community_param(request, office=False)
-        year = _year(request)
-        response = HttpResponse(
-            selectors.ledger_workbook(community=community, year=year, viewer=request.user), content_type=XLSX
-        )
-        response["Content-Disposition"] = f"attachment; filename=ledger-{community.code}-{year}.xlsx"
-        return response
+        return ledger_download(request, _community_param(request, office=False), _year(request))
 
 
 # ------------------------------------------------------------------------------------------- conduct
