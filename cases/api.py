@@ -16,6 +16,7 @@ from core import audit, workdays
 from core.api import IdListField, ScopedQuerysetMixin
 from core.models import WorkdayOverride
 from core.security import FormParser, JSONParser, MultiPartParser
+from core.validators import BUSINESS_DATES, PAST_DATES, YEARS
 from members import privacy
 from members.models import Building, Community, Person, Town, User
 from members.privacy import shown_mobile
@@ -214,7 +215,7 @@ class CaseIntakeSerializer(serializers.Serializer):
     resident_phone = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
     anonymous = serializers.BooleanField(required=False, default=False)
     needs_home_visit = serializers.BooleanField(required=False, default=False)
-    received_at = serializers.DateTimeField(required=False, allow_null=True)
+    received_at = serializers.DateTimeField(required=False, allow_null=True, validators=[PAST_DATES])
     settle_on_spot = serializers.BooleanField(required=False, default=False)
     resolution = serializers.CharField(required=False, allow_blank=True, default="")
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
@@ -258,7 +259,7 @@ class EscalateIn(serializers.Serializer):
 
 class HigherReplyIn(serializers.Serializer):
     reply = serializers.CharField(allow_blank=True)
-    replied_on = serializers.DateField()
+    replied_on = serializers.DateField(validators=[PAST_DATES])
 
 
 class ReferIn(serializers.Serializer):
@@ -271,7 +272,7 @@ class ResolveIn(serializers.Serializer):
 
 
 class VisitIn(serializers.Serializer):
-    visit_at = serializers.DateTimeField()
+    visit_at = serializers.DateTimeField(validators=[BUSINESS_DATES])
     address = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -716,7 +717,7 @@ class LetterIn(serializers.Serializer):
 
 
 class OpeningIn(serializers.Serializer):
-    opened_on = serializers.DateField(required=False)
+    opened_on = serializers.DateField(required=False, validators=[PAST_DATES])
     note = serializers.CharField(required=False, allow_blank=True, default="")
     letters = LetterIn(many=True, required=False, default=list)
 
@@ -802,6 +803,7 @@ class DiaryEntrySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["officer", "case", "created_at"]
         extra_kwargs = {
+            "visited_on": {"validators": [PAST_DATES]},
             "resident": {"queryset": Person.objects.all()},
             "building": {"queryset": Building.objects.all()},
         }
@@ -875,7 +877,7 @@ class ReceptionItemSerializer(serializers.ModelSerializer):
 
 class ReceptionDaySerializer(serializers.ModelSerializer):
     items = ReceptionItemSerializer(many=True, read_only=True)
-    year = serializers.IntegerField(write_only=True)
+    year = serializers.IntegerField(write_only=True, validators=[YEARS])
     month = serializers.IntegerField(write_only=True, min_value=1, max_value=12)
     moved = serializers.BooleanField(read_only=True)
 
@@ -981,6 +983,7 @@ class ForumSerializer(serializers.ModelSerializer):
         model = Forum
         fields = ["id", "community", "held_on", "title", "attendees", "minutes", "items", "created_at"]
         read_only_fields = ["created_at"]
+        extra_kwargs = {"held_on": {"validators": [PAST_DATES]}}
 
 
 class ForumViewSet(
@@ -1053,7 +1056,7 @@ class AnnouncementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Announcement
         fields = ["id", "community", "category", "title", "body", "published_on"]
-        extra_kwargs = {"published_on": {"required": False}}
+        extra_kwargs = {"published_on": {"required": False, "validators": [BUSINESS_DATES]}}
 
 
 class AnnouncementViewSet(_CommunityScopedCreate):
@@ -1072,7 +1075,7 @@ class WorkdayOverrideSerializer(serializers.ModelSerializer):
         model = WorkdayOverride
         fields = ["id", "date", "is_working_day", "name", "town"]
         validators = []
-        extra_kwargs = {"town": {"queryset": Town.objects.all()}}
+        extra_kwargs = {"date": {"validators": [BUSINESS_DATES]}, "town": {"queryset": Town.objects.all()}}
 
 
 class WorkdayOverrideViewSet(

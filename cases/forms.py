@@ -2,6 +2,8 @@
 
 from django import forms
 
+from core.forms import Form
+from core.validators import BUSINESS_DATES, PAST_DATES, YEARS
 from members.models import Building, Community
 
 from .models import (
@@ -36,7 +38,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(Form):
     community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False, label="社区")
     channel = forms.ChoiceField(choices=[("", "全部渠道"), *Channel.choices], required=False, label="渠道")
     handling_type = forms.ChoiceField(
@@ -60,7 +62,7 @@ class CaseFilterForm(forms.Form):
         )
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(Form):
     community = forms.ModelChoiceField(queryset=Community.objects.none(), label="社区")
     channel = forms.ChoiceField(choices=Channel.choices, label="受理渠道")
     category = forms.ChoiceField(choices=Category.choices, label="类别")
@@ -74,6 +76,7 @@ class IntakeForm(forms.Form):
         required=False,
         label="受理时间（默认现在）",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[PAST_DATES],
     )
     settle_on_spot = forms.BooleanField(required=False, label="即办件：当场办结")
     resolution = forms.CharField(
@@ -90,7 +93,7 @@ class IntakeForm(forms.Form):
         )
 
 
-class ClassifyForm(forms.Form):
+class ClassifyForm(Form):
     handling_type = forms.ChoiceField(choices=HandlingType.choices, label="办件类型")
     time_limit_days = forms.IntegerField(
         required=False, min_value=1, max_value=60, label="承诺时限（工作日）"
@@ -98,62 +101,66 @@ class ClassifyForm(forms.Form):
     note = forms.CharField(required=False, label="备注")
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     assignee = forms.IntegerField(label="承办人", widget=forms.Select)
     kind = forms.ChoiceField(choices=[("", "自动"), *AssigneeKind.choices], required=False, label="身份")
     note = forms.CharField(required=False, label="交办说明")
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(required=False, label="备注")
 
 
-class DocumentsForm(forms.Form):
+class DocumentsForm(Form):
     missing = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="需补齐的全部材料（每行一项）")
 
     def clean_missing(self):
         return [line.strip() for line in self.cleaned_data["missing"].splitlines() if line.strip()]
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(Form):
     to_unit = forms.CharField(label="上报单位")
     note = forms.CharField(required=False, label="说明")
 
 
-class HigherReplyForm(forms.Form):
+class HigherReplyForm(Form):
     reply = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="上级批复")
-    replied_on = forms.DateField(label="批复日期", widget=forms.DateInput(attrs={"type": "date"}))
+    replied_on = forms.DateField(
+        label="批复日期", widget=forms.DateInput(attrs={"type": "date"}), validators=[PAST_DATES]
+    )
 
 
-class ReferForm(forms.Form):
+class ReferForm(Form):
     department = forms.CharField(label="建议办理部门")
     explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="解释说明")
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(Form):
     resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="办理结果")
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     visit_at = forms.DateTimeField(
-        label="约定上门时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="约定上门时间",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[BUSINESS_DATES],
     )
     address = forms.CharField(required=False, label="地点")
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     method = forms.ChoiceField(choices=FeedbackMethod.choices, label="反馈方式")
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="反馈内容")
 
 
-class RateForm(forms.Form):
+class RateForm(Form):
     rating = forms.ChoiceField(choices=Rating.choices, widget=forms.RadioSelect, label="满意度")
     comment = forms.CharField(
         required=False, max_length=500, label="意见", widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label="重新办理原因")
 
 
@@ -175,7 +182,7 @@ ACTION_FORMS = {
 }
 
 
-class PublicSubmitForm(forms.Form):
+class PublicSubmitForm(Form):
     community = forms.ModelChoiceField(
         queryset=Community.objects.all(), label="所在社区", to_field_name="code"
     )
@@ -191,13 +198,15 @@ class PublicSubmitForm(forms.Form):
     )
 
 
-class PublicTrackForm(forms.Form):
+class PublicTrackForm(Form):
     tracking_no = forms.CharField(max_length=40, label="受理编号")
     access_code = forms.CharField(max_length=40, label="查询码")
 
 
-class DiaryForm(forms.Form):
-    visited_on = forms.DateField(label="走访日期", widget=forms.DateInput(attrs={"type": "date"}))
+class DiaryForm(Form):
+    visited_on = forms.DateField(
+        label="走访日期", widget=forms.DateInput(attrs={"type": "date"}), validators=[PAST_DATES]
+    )
     household = forms.CharField(max_length=100, label="走访户")
     building = forms.ModelChoiceField(queryset=Building.objects.none(), required=False, label="楼栋")
     heard = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="了解到的情况")
@@ -207,12 +216,14 @@ class DiaryForm(forms.Form):
         self.fields["building"].queryset = Building.objects.filter(community_id=community_id)
 
 
-class ToCaseForm(forms.Form):
+class ToCaseForm(Form):
     category = forms.ChoiceField(choices=Category.choices, label="类别")
 
 
-class OpeningForm(forms.Form):
-    opened_on = forms.DateField(label="开箱日期", widget=forms.DateInput(attrs={"type": "date"}))
+class OpeningForm(Form):
+    opened_on = forms.DateField(
+        label="开箱日期", widget=forms.DateInput(attrs={"type": "date"}), validators=[PAST_DATES]
+    )
     letters = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -225,10 +236,10 @@ class OpeningForm(forms.Form):
         return [{"content": block.strip()} for block in text.split("\n\n") if block.strip()]
 
 
-class ReceptionForm(forms.Form):
+class ReceptionForm(Form):
     community = forms.ModelChoiceField(queryset=Community.objects.none(), label="社区")
     kind = forms.ChoiceField(choices=ReceptionKind.choices, label="类型")
-    year = forms.IntegerField(min_value=2004, max_value=2100, label="年")
+    year = forms.IntegerField(label="年", validators=[YEARS])
     month = forms.IntegerField(min_value=1, max_value=12, label="月")
     host_name = forms.CharField(max_length=100, label="接待人")
     place = forms.CharField(required=False, max_length=100, label="地点")
@@ -240,7 +251,7 @@ class ReceptionForm(forms.Form):
         )
 
 
-class ReceptionItemForm(forms.Form):
+class ReceptionItemForm(Form):
     visitor_name = forms.CharField(max_length=50, label="来访人")
     visitor_phone = forms.CharField(required=False, max_length=30, label="联系方式")
     content = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="反映问题")
@@ -252,9 +263,11 @@ class ReceptionItemForm(forms.Form):
     )
 
 
-class ForumForm(forms.Form):
+class ForumForm(Form):
     community = forms.ModelChoiceField(queryset=Community.objects.none(), label="社区")
-    held_on = forms.DateField(label="召开日期", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label="召开日期", widget=forms.DateInput(attrs={"type": "date"}), validators=[PAST_DATES]
+    )
     title = forms.CharField(max_length=100, label="主题")
     attendees = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="参会人员（每行：姓名 身份）")
     minutes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="会议纪要")
@@ -295,18 +308,18 @@ class ForumForm(forms.Form):
         return items
 
 
-class GroupForm(forms.Form):
+class GroupForm(Form):
     title = forms.CharField(max_length=100, label="专题名称")
 
 
-class GroupReplyForm(forms.Form):
+class GroupReplyForm(Form):
     method = forms.ChoiceField(
         choices=[c for c in FeedbackMethod.choices if c[0] != FeedbackMethod.HOME_VISIT], label="答复方式"
     )
     reply = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="专题答复")
 
 
-class AnnouncementForm(forms.Form):
+class AnnouncementForm(Form):
     community = forms.ModelChoiceField(queryset=Community.objects.none(), label="社区")
     category = forms.ChoiceField(choices=AnnouncementCategory.choices, label="类别")
     title = forms.CharField(max_length=100, label="标题")

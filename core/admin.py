@@ -4,6 +4,7 @@ from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 
+from .forms import ModelForm
 from .models import Notification
 
 # ModelAdmins deliberately left out of tenant scoping. Every other registered ModelAdmin uses ScopedAdminMixin
@@ -45,7 +46,11 @@ THIRD_PARTY_SUPERUSER_ONLY = [
 class ScopedChoicesMixin:
     """Choices of foreign keys and many-to-many fields (select boxes, raw-id and autocomplete lookups) go
     through the related model's `visible_to(user)`: a community's staff can neither see another community's
-    rows in a dropdown nor point a row at them. For ModelAdmins and inlines alike."""
+    rows in a dropdown nor point a row at them. For ModelAdmins and inlines alike.
+
+    Their forms refuse control characters in text, like every page form (core.forms)."""
+
+    form = ModelForm
 
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)

@@ -223,21 +223,29 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_CHARACTER_MESSAGE = "不能包含不可见的控制字符"
 
 
-def _control_character_fields(data, path: str = "") -> list[str]:
-    """The dotted paths of the string values in `data` that hold a control character."""
+def has_control_characters(text: str) -> bool:
+    """Whether `text` holds one of those characters (the API parsers, the page forms in core.forms and
+    the roster import all ask this one question)."""
+    return bool(_CONTROL.search(text))
+
+
+def _control_character_fields(data, path: str | None = None) -> list[str]:
+    """The dotted paths of the string values in `data` that hold a control character.
+
+    `None` is the top level (a key may be "", so an empty path is a field all the same)."""
     if isinstance(data, str):
-        return [path or "non_field_errors"] if _CONTROL.search(data) else []
+        return [path if path is not None else "non_field_errors"] if has_control_characters(data) else []
     if isinstance(data, dict):
         return [
             f
             for k, v in data.items()
-            for f in _control_character_fields(v, f"{path}.{k}" if path else str(k))
+            for f in _control_character_fields(v, f"{path}.{k}" if path is not None else str(k))
         ]
     if isinstance(data, list):
         return [
             f
             for i, v in enumerate(data)
-            for f in _control_character_fields(v, f"{path}.{i}" if path else str(i))
+            for f in _control_character_fields(v, f"{path}.{i}" if path is not None else str(i))
         ]
     return []
 
@@ -249,6 +257,8 @@ def refuse_control_characters(data):
         fields = [f.split(".")[0] for f in _control_character_fields(plain)]
     else:
         fields = _control_character_fields(data)
+        if fields and not isinstance(data, dict):  # a body that is no object has no field to name ("0")
+            fields = ["non_field_errors"]
     if fields:
         raise exceptions.ValidationError(
             {field: [CONTROL_CHARACTER_MESSAGE] for field in dict.fromkeys(fields)}

@@ -5,7 +5,6 @@ They only check and shape input. Every write goes through `members.services`; wh
 on the form — under the field it names, or above the form.
 """
 
-import datetime as dt
 import re
 
 from django import forms
@@ -14,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.forms import Form, RefuseControlCharactersMixin
+from core.validators import BIRTH_DATES, BUSINESS_DATES, JOIN_DATES, PAST_DATES
 
 from .models import (
     Gender,
@@ -113,8 +114,12 @@ def person_label(person) -> str:
 # ---------------------------------------------------------------------------------------------- accounts
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
+class PasswordChangeForm(RefuseControlCharactersMixin, auth_forms.PasswordChangeForm):
     """Changing the password also clears 须修改初始密码 (Django's own form saves the user the same way)."""
+
+    # The current password is only compared with its hash, never stored: refusing a character in it would
+    # lock out a user whose password (set in the admin or by a command) happens to hold one.
+    control_characters_allowed = ("old_password",)
 
     def save(self, commit=True):
         self.user.set_password(self.cleaned_data["new_password1"])
@@ -136,7 +141,7 @@ REGISTRATION_STATES = [
 NOT_A_MEMBER = "none"
 
 
-class RosterFilterForm(forms.Form):
+class RosterFilterForm(Form):
     community = forms.ModelChoiceField(queryset=None, required=False, empty_label="全部社区", label="社区")
     category = forms.ChoiceField(
         choices=[("", "全部类别"), *MemberCategory.choices, (NOT_A_MEMBER, "非党员")],
@@ -156,7 +161,7 @@ class RosterFilterForm(forms.Form):
         self.fields["community"].queryset = communities
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     """A person of the roster and, if a party member, their membership (person_save)."""
 
     PERSON_FIELDS = [
@@ -177,7 +182,9 @@ class PersonForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     gender = forms.ChoiceField(label="性别", choices=[("", "—"), *Gender.choices], required=False)
     ethnicity = forms.CharField(label="民族", max_length=20, required=False)
-    birth_date = forms.DateField(label="出生日期", required=False, widget=DateInput())
+    birth_date = forms.DateField(
+        label="出生日期", required=False, widget=DateInput(), validators=[BIRTH_DATES]
+    )
     education = forms.CharField(label="学历", max_length=20, required=False)
     mobile = forms.CharField(
         label="联系电话",
@@ -200,7 +207,7 @@ class PersonForm(forms.Form):
     category = forms.ChoiceField(
         label="党员类别", choices=[("", "非党员"), *MemberCategory.choices], required=False
     )
-    joined_on = forms.DateField(label="入党时间", required=False, widget=DateInput())
+    joined_on = forms.DateField(label="入党时间", required=False, widget=DateInput(), validators=[JOIN_DATES])
     employer = forms.ModelChoiceField(
         queryset=None, label="工作单位", required=False, empty_label="—", help_text="在职党员必填"
     )
@@ -273,7 +280,7 @@ class PersonForm(forms.Form):
         return data if data["category"] else None
 
 
-class RosterUploadForm(forms.Form):
+class RosterUploadForm(Form):
     MAX_BYTES = 5 * 1024 * 1024
 
     file = forms.FileField(
@@ -297,7 +304,7 @@ class RosterUploadForm(forms.Form):
 # ---------------------------------------------------------------------------------------- registration
 
 
-class RevealForm(forms.Form):
+class RevealForm(Form):
     """查看完整号码: the reason goes into the access log."""
 
     reason = forms.CharField(
@@ -309,7 +316,7 @@ class RevealForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(
         label="退回原因",
         max_length=300,
@@ -318,7 +325,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class RegistrationDetailsForm(forms.Form):
+class RegistrationDetailsForm(Form):
     """What a member tells the community when registering (specialties, interests, posts they would like)."""
 
     specialties = ListField(label="专长", help_text="例如：法律咨询、医疗保健、维修；多项用顿号分隔")
@@ -361,7 +368,7 @@ class MyRegistrationForm(RegistrationDetailsForm):
         self.fields["community"].queryset = communities
 
 
-class TransferForm(forms.Form):
+class TransferForm(Form):
     """A move to another community of the same town (registration_transfer)."""
 
     to_community = forms.ModelChoiceField(queryset=None, label="新居住社区", empty_label="请选择社区")
@@ -404,7 +411,7 @@ class PersonSelect(forms.Select):
         return option
 
 
-class OfficerAppointForm(forms.Form):
+class OfficerAppointForm(Form):
     person = LabelledModelChoiceField(
         queryset=None,
         label="人员",
@@ -414,7 +421,7 @@ class OfficerAppointForm(forms.Form):
         help_text="从非在职党员、小区积极分子和优秀综治员中聘用",
     )
     source = forms.ChoiceField(label="人员来源", choices=OfficerSource.choices)
-    appointed_on = forms.DateField(label="聘用日期", widget=DateInput())
+    appointed_on = forms.DateField(label="聘用日期", widget=DateInput(), validators=[BUSINESS_DATES])
     term_years = forms.IntegerField(label="聘期（年）", min_value=1, max_value=10, initial=3)
     compound = forms.ModelChoiceField(queryset=None, label="负责楼院", required=False, empty_label="—")
     appointment_no = forms.CharField(
@@ -428,9 +435,9 @@ class OfficerAppointForm(forms.Form):
         self.fields["compound"].queryset = compounds
 
 
-class OfficerRecordForm(forms.Form):
+class OfficerRecordForm(Form):
     kind = forms.ChoiceField(label="类型", choices=OfficerRecordKind.choices)
-    on = forms.DateField(label="日期", widget=DateInput())
+    on = forms.DateField(label="日期", widget=DateInput(), validators=[PAST_DATES])
     # The service appends 「（越级理由：…）」 to the reason; together they must fit the 300-character column.
     reason = forms.CharField(label="事由", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
     amount_yuan = forms.DecimalField(
@@ -453,23 +460,29 @@ class OfficerRecordForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class OfficerEndForm(forms.Form):
+class OfficerEndForm(Form):
     reason = forms.ChoiceField(label="离任原因", choices=OfficerEndReason.choices)
-    on = forms.DateField(label="离任日期", widget=DateInput())
+    on = forms.DateField(label="离任日期", widget=DateInput(), validators=[PAST_DATES])
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
         super().__init__(*args, **kwargs)
 
 
-class QuotaForm(forms.Form):
+class QuotaForm(Form):
     officer_quota = forms.IntegerField(label="信息员定额", min_value=0, max_value=500)
+
+
+class TownSecondFactorForm(Form):
+    """The town supervisor's switch on the home page (an unticked box is not sent: False)."""
+
+    require_2fa_for_staff = forms.BooleanField(label="管理人员须动态口令", required=False)
 
 
 # ---------------------------------------------------------------------------------------------- zones
 
 
-class ZoneForm(forms.Form):
+class ZoneForm(Form):
     community = forms.ModelChoiceField(queryset=None, label="社区", widget=forms.HiddenInput)
     name = forms.CharField(label="责任区名称", max_length=80)
     buildings = forms.ModelMultipleChoiceField(
@@ -485,19 +498,15 @@ class ZoneForm(forms.Form):
         self.fields["buildings"].queryset = buildings
 
 
-class ZoneAssignForm(forms.Form):
+class ZoneAssignForm(Form):
     person = LabelledModelChoiceField(
         queryset=None, label="党员", empty_label="请选择本社区党员", label_from=person_label
     )
     source = forms.ChoiceField(label="方式", choices=ZoneSource.choices, initial=ZoneSource.ASSIGNED)
-    letter_signed_on = forms.DateField(label="责任书签订日期", required=False, widget=DateInput())
+    letter_signed_on = forms.DateField(
+        label="责任书签订日期", required=False, widget=DateInput(), validators=[PAST_DATES]
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
-
-    def clean_letter_signed_on(self):
-        value = self.cleaned_data["letter_signed_on"]
-        if value and value > timezone.localdate() + dt.timedelta(days=1):
-            raise ValidationError("签订日期不能晚于今天")
-        return value

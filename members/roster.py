@@ -36,6 +36,8 @@ from openpyxl.utils.datetime import from_excel
 
 from core import audit
 from core.errors import Conflict, DomainError
+from core.security import CONTROL_CHARACTER_MESSAGE, has_control_characters
+from core.validators import BIRTH_DATES, JOIN_DATES
 from core.xlsx import clean_text
 
 from . import privacy
@@ -485,6 +487,12 @@ class _RowChecker:
         def error(column: str, message: str) -> None:
             errors.append({"row": rownum, "column": column, "message": message})
 
+        # The forms and the API refuse these too; stored, they break the export. An .xlsx can carry DEL
+        # as it is (C0 characters make the XML unreadable: the file is reported as damaged).
+        for column, value in cells.items():
+            if isinstance(value, str) and has_control_characters(value):
+                error(column, f"{column}{CONTROL_CHARACTER_MESSAGE}")
+
         texts = {column: _text(cells.get(column)) for column in _MAX_LENGTHS}
         texts["姓名"] = re.sub(r"\s+", "", texts["姓名"])  # two-character names get padded: “王  芳”
         texts["楼栋"] = _squash(texts["楼栋"])
@@ -564,6 +572,10 @@ class _RowChecker:
         except DateCellError as exc:
             error("出生年月", str(exc))
             parsed = None
+        if parsed is not None and (problem := BIRTH_DATES.problem(parsed[0], today=self.today)):
+            # the API and the person form refuse it too (core.validators); a date cell bypasses the year check
+            error("出生年月", f"出生年月{problem}")
+            parsed = None
         if valid_id:
             birth = birth_date_from_id(valid_id)
             if parsed is not None:
@@ -598,8 +610,9 @@ class _RowChecker:
         if parsed is None:
             return None
         joined, month_only = parsed
-        if joined > self.today:
-            error("入党时间", "入党时间晚于今天")
+        problem = JOIN_DATES.problem(joined, today=self.today)  # as the API and the person form
+        if problem:
+            error("入党时间", f"入党时间{problem}")
         elif birth is not None:
             # Members join at 18 or older; compare by month when only the month is written.
             if month_only:

@@ -5,6 +5,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
+from core.validators import BIRTH_DATES, BUSINESS_DATES, JOIN_DATES, PAST_DATES
 
 from .models import (
     Building,
@@ -76,6 +77,7 @@ class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartyMembership
         fields = ["category", "joined_on", "employer", "position", "specialties", "interests"]
+        extra_kwargs = {"joined_on": {"validators": [JOIN_DATES]}}
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -109,6 +111,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at", "registration_status"]
+        extra_kwargs = {"birth_date": {"validators": [BIRTH_DATES]}}
 
     def validate_id_number(self, value):
         if not value:
@@ -312,7 +315,7 @@ class OfficerAppointSerializer(serializers.Serializer):
     community = ScopedPrimaryKeyRelatedField(Community)
     person = ScopedPrimaryKeyRelatedField(Person)
     source = serializers.ChoiceField(choices=OfficerSource.choices)
-    appointed_on = serializers.DateField()
+    appointed_on = serializers.DateField(validators=[BUSINESS_DATES])
     term_years = serializers.IntegerField(min_value=1, max_value=5, required=False, default=3)
     appointment_no = serializers.CharField(required=False, allow_blank=True, max_length=30)
     compound = ScopedPrimaryKeyRelatedField(Compound, required=False, allow_null=True)
@@ -320,13 +323,13 @@ class OfficerAppointSerializer(serializers.Serializer):
 
 class OfficerEndSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=OfficerEndReason.choices)
-    on = serializers.DateField(required=False)
+    on = serializers.DateField(required=False, validators=[PAST_DATES])
 
 
 class OfficerRecordCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OfficerRecordKind.choices)
     reason = serializers.CharField(max_length=250)
-    on = serializers.DateField(required=False)
+    on = serializers.DateField(required=False, validators=[PAST_DATES])
     amount_yuan = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, min_value=0)
     skip_reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -360,7 +363,7 @@ class ZoneSerializer(serializers.ModelSerializer):
 class ZoneAssignSerializer(serializers.Serializer):
     person = ScopedPrimaryKeyRelatedField(Person)
     source = serializers.ChoiceField(choices=ZoneSource.choices, default=ZoneSource.ASSIGNED)
-    letter_signed_on = serializers.DateField(required=False, allow_null=True)
+    letter_signed_on = serializers.DateField(required=False, allow_null=True, validators=[PAST_DATES])
 
 
 class RosterImportSerializer(serializers.ModelSerializer):

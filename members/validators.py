@@ -5,6 +5,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from core.validators import BIRTH_DATES
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
@@ -29,7 +31,7 @@ def id_number_problem(value: str) -> str | None:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return "身份证号码中的出生日期无效"
-    if not (dt.date(1900, 1, 1) <= birth <= dt.date.today()):
+    if BIRTH_DATES.problem(birth):
         return "身份证号码中的出生日期超出合理范围"
     if id_check_digit(value[:17]) != value[17]:
         return "身份证号码校验位错误"

@@ -7,6 +7,9 @@ import re
 from django import forms
 from django.utils import timezone
 
+from core.forms import Form
+from core.validators import BUSINESS_DATES, PAST_DATES
+
 from .models import ConductKind, Evaluation, GoodCategory, ProgrammeKind
 
 
@@ -46,7 +49,7 @@ class ListField(forms.CharField):
         return split_list(super().to_python(value))
 
 
-class PostForm(forms.Form):
+class PostForm(Form):
     name = forms.CharField(label="岗位名称", max_length=50)
     description = forms.CharField(label="岗位职责", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     specialties = ListField(label="所需专长")
@@ -58,11 +61,11 @@ class PostForm(forms.Form):
         return self.cleaned_data.get("sort_order") or 0
 
 
-class ItemForm(forms.Form):
+class ItemForm(Form):
     title = forms.CharField(label="事项名称", max_length=100)
     description = forms.CharField(label="服务内容", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     place = forms.CharField(label="地点", max_length=100)
-    day = forms.DateField(label="日期", widget=DATE)
+    day = forms.DateField(label="日期", widget=DATE, validators=[BUSINESS_DATES])
     start = forms.TimeField(label="开始", widget=TIME)
     end = forms.TimeField(label="结束", widget=TIME)
     post = forms.ModelChoiceField(label="服务岗位", queryset=None, required=False)
@@ -88,11 +91,11 @@ class ItemForm(forms.Form):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label="原因", max_length=200)
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label="签到码",
         max_length=12,
@@ -107,7 +110,7 @@ class CodeForm(forms.Form):
     )
 
 
-class HoursForm(forms.Form):
+class HoursForm(Form):
     start = forms.TimeField(label="服务开始", widget=TIME)
     end = forms.TimeField(label="服务结束", widget=TIME)
     content = forms.CharField(label="服务内容", max_length=300, required=False)
@@ -139,12 +142,12 @@ class SelfReportForm(HoursForm):
         self.fields["item"].queryset = items
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(Form):
     evaluation = forms.ChoiceField(label="服务评价", choices=Evaluation.choices)
     evaluation_note = forms.CharField(label="评价说明", max_length=200, required=False)
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(Form):
     min_items = forms.IntegerField(label="每年最少服务事项", min_value=0, max_value=50)
     target_items = forms.IntegerField(label="每年目标服务事项", min_value=0, max_value=50)
     min_hours = forms.DecimalField(
@@ -155,24 +158,24 @@ class PolicyForm(forms.Form):
     )
 
 
-class ConductNoteForm(forms.Form):
-    noted_on = forms.DateField(label="日期", widget=DATE)
+class ConductNoteForm(Form):
+    noted_on = forms.DateField(label="日期", widget=DATE, validators=[PAST_DATES])
     kind = forms.ChoiceField(label="类别", choices=ConductKind.choices, initial=ConductKind.NOTE)
     note = forms.CharField(label="情况", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(Form):
     name = forms.CharField(label="名称", max_length=80)
     kind = forms.ChoiceField(label="类型", choices=ProgrammeKind.choices)
     description = forms.CharField(label="简介", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class PairingForm(forms.Form):
+class PairingForm(Form):
     person = forms.ModelChoiceField(label="结对党员", queryset=None)
     household = forms.CharField(label="结对对象", max_length=100, help_text="如：王奶奶（空巢老人）")
     building = forms.ModelChoiceField(label="楼栋", queryset=None, required=False)
     address = forms.CharField(label="单元/门牌", max_length=50, required=False)
-    started_on = forms.DateField(label="结对日期", widget=DATE)
+    started_on = forms.DateField(label="结对日期", widget=DATE, validators=[BUSINESS_DATES])
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args, people=None, buildings=None, **kwargs):
@@ -181,22 +184,22 @@ class PairingForm(forms.Form):
         self.fields["building"].queryset = buildings
 
 
-class GoodForm(forms.Form):
+class GoodForm(Form):
     name = forms.CharField(label="物品", max_length=80)
     category = forms.ChoiceField(label="类别", choices=GoodCategory.choices)
     quantity = forms.IntegerField(label="数量", min_value=1, max_value=100000)
     donor = forms.CharField(label="捐赠人", max_length=80, required=False)
-    received_on = forms.DateField(label="接收日期", widget=DATE)
+    received_on = forms.DateField(label="接收日期", widget=DATE, validators=[PAST_DATES])
     condition = forms.CharField(label="成色/说明", max_length=100, required=False)
 
 
-class HandOutForm(forms.Form):
+class HandOutForm(Form):
     recipient_name = forms.CharField(label="领取人", max_length=50)
     quantity = forms.IntegerField(label="数量", min_value=1, initial=1)
     note = forms.CharField(label="备注", max_length=200, required=False)
 
 
-class SkillForm(forms.Form):
+class SkillForm(Form):
     person = forms.ModelChoiceField(label="党员", queryset=None, required=False)
     skill = forms.CharField(label="专长", max_length=50, help_text="如：维修电器、医疗救助")
     contact_phone = forms.CharField(

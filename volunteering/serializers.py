@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
+from core.validators import BUSINESS_DATES, PAST_DATES
 from members.models import Building, Community, Person
 from members.privacy import shown_mobile
 
@@ -238,8 +239,8 @@ class ItemWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     place = serializers.CharField(max_length=100)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = serializers.DateTimeField(validators=[BUSINESS_DATES])
+    ends_at = serializers.DateTimeField(validators=[BUSINESS_DATES])
     post = ScopedPrimaryKeyRelatedField(model=ServicePost, required=False, allow_null=True)
     programme = ScopedPrimaryKeyRelatedField(model=Programme, required=False, allow_null=True)
     capacity = serializers.IntegerField(min_value=1, max_value=500)
@@ -378,8 +379,8 @@ class CheckinCodeSerializer(serializers.Serializer):
 
 class AttendanceSerializer(serializers.Serializer):
     person = ScopedPrimaryKeyRelatedField(model=Person)
-    started_at = serializers.DateTimeField()
-    ended_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(validators=[PAST_DATES])
+    ended_at = serializers.DateTimeField(validators=[PAST_DATES])
     content = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     evaluation = serializers.ChoiceField(
         choices=Evaluation.choices, required=False, allow_blank=True, default=""
@@ -389,8 +390,8 @@ class AttendanceSerializer(serializers.Serializer):
 
 class SelfReportSerializer(serializers.Serializer):
     item = ScopedPrimaryKeyRelatedField(model=ServiceItem)
-    started_at = serializers.DateTimeField()
-    ended_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(validators=[PAST_DATES])
+    ended_at = serializers.DateTimeField(validators=[PAST_DATES])
     content = serializers.CharField(max_length=300)
 
 
@@ -550,7 +551,7 @@ class ConductNoteSerializer(serializers.ModelSerializer):
 class ConductNoteCreateSerializer(serializers.Serializer):
     community = CommunityField()
     person = ScopedPrimaryKeyRelatedField(model=Person)
-    noted_on = serializers.DateField()
+    noted_on = serializers.DateField(validators=[PAST_DATES])
     kind = serializers.ChoiceField(choices=ConductKind.choices, required=False, default=ConductKind.NOTE)
     note = serializers.CharField(max_length=2000)
 
@@ -607,7 +608,7 @@ class PairingCreateSerializer(serializers.Serializer):
     programme = ScopedPrimaryKeyRelatedField(model=Programme)
     person = ScopedPrimaryKeyRelatedField(model=Person)
     household = serializers.CharField(max_length=100)
-    started_on = serializers.DateField()
+    started_on = serializers.DateField(validators=[BUSINESS_DATES])
     recipient = ScopedPrimaryKeyRelatedField(model=Person, required=False, allow_null=True)
     building = ScopedPrimaryKeyRelatedField(model=Building, required=False, allow_null=True)
     address = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
@@ -615,7 +616,7 @@ class PairingCreateSerializer(serializers.Serializer):
 
 
 class PairingEndSerializer(serializers.Serializer):
-    ended_on = serializers.DateField(required=False)
+    ended_on = serializers.DateField(required=False, validators=[BUSINESS_DATES])
 
 
 class GoodSerializer(serializers.ModelSerializer):
@@ -643,7 +644,7 @@ class GoodCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=80)
     category = serializers.ChoiceField(choices=GoodCategory.choices)
     quantity = serializers.IntegerField(min_value=1, max_value=100000)
-    received_on = serializers.DateField()
+    received_on = serializers.DateField(validators=[PAST_DATES])
     donor = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
     condition = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
@@ -671,7 +672,7 @@ class HandOutSerializer(serializers.Serializer):
     recipient_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     recipient = ScopedPrimaryKeyRelatedField(model=Person, required=False, allow_null=True)
     quantity = serializers.IntegerField(min_value=1)
-    handed_out_on = serializers.DateField(required=False)
+    handed_out_on = serializers.DateField(required=False, validators=[PAST_DATES])
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

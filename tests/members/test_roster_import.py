@@ -3,12 +3,14 @@
 import datetime as dt
 import io
 import threading
+import zipfile
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.errors import Conflict, DomainError
+from core.security import CONTROL_CHARACTER_MESSAGE
 from members import roster
 from members.models import (
     Building,
@@ -311,6 +313,49 @@ def test_same_person_twice_is_reported_on_the_later_row_naming_the_earlier(cast,
     assert parsed.errors == [
         {"row": 5, "column": "身份证号码", "message": "与第3行是同一人（身份证号码相同）"}
     ]
+
+
+# ------------------------------------------------------------------------------------ control characters
+
+
+def test_a_control_character_in_a_cell_is_a_row_error_and_the_file_imports_nothing(cast, town):
+    # given a roster where one row's name and note hold DEL — the one control character an .xlsx carries
+    # as it is (openpyxl and Excel write it; C0 characters cannot be written, see the next test)
+    rows = [person_row(1), person_row(2, 姓名="王\x7f芳", 备注="见\x7f附件"), person_row(3)]
+    people_before = Person.objects.count()
+
+    # when it is uploaded
+    upload = roster_import_create(by=cast.town, fileobj=roster_xlsx(rows), filename="花名册.xlsx")
+
+    # then each cell is reported with its row and column, and the import cannot be committed
+    assert upload.errors == [
+        {"row": 4, "column": "姓名", "message": f"姓名{CONTROL_CHARACTER_MESSAGE}"},
+        {"row": 4, "column": "备注", "message": f"备注{CONTROL_CHARACTER_MESSAGE}"},
+    ]
+    assert upload.status == ImportStatus.INVALID
+    assert [row["row"] for row in upload.rows] == [3, 5]
+    with pytest.raises(DomainError):
+        roster_import_commit(roster_import=upload, by=cast.town)
+    assert Person.objects.count() == people_before
+
+
+@pytest.mark.parametrize("raw", [b"\x01", b"&#1;", b"&#x1b;"], ids=["byte", "decimal-ref", "hex-ref"])
+def test_a_c0_control_character_in_the_sheet_xml_makes_the_file_unreadable(cast, town, raw):
+    # XML 1.0 has no place for C0 characters, not even as a character reference (openpyxl refuses to
+    # write them; Excel writes them as the text escape _x0001_ instead): such a file is reported as
+    # damaged, so no control character reaches a person through the roster.
+    original = roster_xlsx([person_row(1, 备注="PLACEHOLDER")])
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(damaged, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, source.read(name).replace(b"PLACEHOLDER", b"a" + raw + b"b"))
+    assert b"PLACEHOLDER" not in damaged.getvalue()
+
+    parsed = parse(cast, damaged)
+
+    assert [(e["row"], e["column"]) for e in parsed.errors] == [(0, "文件")]
+    assert "损坏" in parsed.errors[0]["message"]
+    assert parsed.rows == []
 
 
 # ------------------------------------------------------------------------------------ normalising values

@@ -1,11 +1,13 @@
 """Helpers of the volunteering pages: the current community, the user's person, messages."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.forms import Form
 from members.models import Community, Person, Registration, RegistrationStatus
 from members.roles import scope_for
 
@@ -27,6 +29,17 @@ def _run(request, action, success: str) -> bool:
     if success:
         messages.success(request, success)
     return True
+
+
+def _posted_text(request, name: str, max_length: int = 200) -> str:
+    """One free-text value a button form posts (a note, a reason), checked like any form field (core.forms:
+    no control characters; at most the column's length). Call it inside the action given to `_run`: a bad
+    value is refused as a DomainError, which `_run` shows, and nothing is saved."""
+    field = forms.CharField(required=False, max_length=max_length)
+    form = type("PostedText", (Form,), {name: field})(request.POST)
+    if not form.is_valid():
+        raise DomainError("；".join(form.errors[name]), fields={name: list(form.errors[name])})
+    return form.cleaned_data[name]
 
 
 def _back(request, fallback: str):

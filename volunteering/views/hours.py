@@ -25,6 +25,7 @@ from ._common import (
     _base_context,
     _current_community,
     _own_person,
+    _posted_text,
     _run,
 )
 
@@ -132,7 +133,9 @@ def record_decide(request, pk, decision):
             "已确认服务时长",
         ),
         "reject": (
-            lambda: services.record_reject(record=record, by=request.user, reason=post.get("reason", "")),
+            lambda: services.record_reject(
+                record=record, by=request.user, reason=_posted_text(request, "reason")
+            ),
             "已退回",
         ),
         "evaluate": (
@@ -140,12 +143,14 @@ def record_decide(request, pk, decision):
                 record=record,
                 by=request.user,
                 evaluation=post.get("evaluation", ""),
-                evaluation_note=post.get("evaluation_note", ""),
+                evaluation_note=_posted_text(request, "evaluation_note"),
             ),
             "已评价",
         ),
         "cancel": (
-            lambda: services.record_cancel(record=record, by=request.user, reason=post.get("reason", "")),
+            lambda: services.record_cancel(
+                record=record, by=request.user, reason=_posted_text(request, "reason")
+            ),
             "已注销该记录",
         ),
     }

@@ -31,6 +31,7 @@ from ._common import (
     _base_context,
     _current_community,
     _own_person,
+    _posted_text,
     _require_office,
     _run,
 )
@@ -198,7 +199,7 @@ def item_cancel(request, pk):
     item = get_object_or_404(ServiceItem.objects.visible_to(request.user), pk=pk)
     _run(
         request,
-        lambda: services.item_cancel(item=item, by=request.user, reason=request.POST.get("reason", "")),
+        lambda: services.item_cancel(item=item, by=request.user, reason=_posted_text(request, "reason")),
         "服务事项已取消，已报名的党员会收到通知",
     )
     return redirect("volunteering:item_detail", pk=item.pk)

@@ -20,6 +20,7 @@ from ._common import (
     _base_context,
     _current_community,
     _own_person,
+    _posted_text,
     _require_office,
     _run,
 )
@@ -111,7 +112,7 @@ def post_claim(request, pk):
         _run(
             request,
             lambda: services.claim_submit(
-                post=post, person=person, by=request.user, note=request.POST.get("note", "")
+                post=post, person=person, by=request.user, note=_posted_text(request, "note")
             ),
             f"已提交认领「{post.name}」，等待社区党总支审核",
         )
@@ -170,7 +171,7 @@ def claim_decide(request, pk, decision):
         _run(
             request,
             lambda: services.claim_decline(
-                claim=claim, by=request.user, reason=request.POST.get("reason", "")
+                claim=claim, by=request.user, reason=_posted_text(request, "reason")
             ),
             "已退回认领",
         )
