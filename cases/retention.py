@@ -5,6 +5,9 @@
 - `anonymise_closed_cases()` (nightly, cases.tasks) removes the resident's name, phone, address and photos
   from cases closed longer than the community's period (RetentionPolicy, default 730 days): one set-based
   UPDATE per community, idempotent through `Case.anonymised_at`, one audit summary per community.
+- `anonymise_unlinked_visits()` (nightly, core.retention via settings.RETENTION_PURGES) does the same for
+  what never became a case: a 民情日志 entry's household and roster link, a 恳谈会 matter's raised_by, once
+  the community's period has passed since the visit or the forum. Lines linked to a case go with the case.
 - `resident_erasure()` carries out a resident's deletion request (PIPL 第四十七条) at once, for every case of
   the community with the same phone number (or the same roster person), and records who did it and why.
 
@@ -14,6 +17,8 @@ still mention a name; phone and ID numbers in it are masked wherever it is shown
 """
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -147,6 +152,68 @@ def anonymise_closed_cases(*, today: dt.date | None = None) -> int:
                 )
         total += done["cases"]
     return total
+
+
+def _periods() -> list[tuple[int, Callable[[str], Q]]]:
+    """The retention periods in force, each with a filter on a community id path (`"forum__community_id"`)
+    selecting the communities it applies to: one entry per distinct period, however many communities."""
+    own: defaultdict[int, list[int]] = defaultdict(list)
+    for community_id, days in RetentionPolicy.objects.values_list("community_id", "retention_days"):
+        if days != DEFAULT_RETENTION_DAYS:
+            own[days].append(community_id)
+    others = [community_id for ids in own.values() for community_id in ids]
+    periods: list[tuple[int, Callable[[str], Q]]] = [
+        (days, lambda path, ids=ids: Q(**{f"{path}__in": ids})) for days, ids in own.items()
+    ]
+    periods.append((DEFAULT_RETENTION_DAYS, lambda path: ~Q(**{f"{path}__in": others})))
+    return periods
+
+
+@transaction.atomic
+def anonymise_unlinked_visits(*, now: dt.datetime) -> dict:
+    """Nightly: a diary entry (民情日志) or forum matter (恳谈会事项) that never became a case loses the
+    resident's identity once the community's period (RetentionPolicy, as for closed cases) has passed since
+    the visit or the forum — the diary's household and roster link, the matter's raised_by; what was heard
+    or raised stays. Lines linked to a case are left to the case (`anonymise_closed_cases`).
+
+    One UPDATE per table and distinct period (not per community or row); idempotent (only rows still
+    holding a name are touched); one audit summary when something changed."""
+    today = timezone.localdate(now)
+    periods = _periods()
+    diary = forum = 0
+    with audit.bulk_operation():
+        for days, communities in periods:
+            before = today - dt.timedelta(days=days)
+            diary += (
+                DiaryEntry.objects.filter(
+                    communities("officer__community_id"),
+                    case__isnull=True,
+                    visited_on__lt=before,
+                )
+                .filter(~Q(household="") | Q(resident__isnull=False))
+                .update(household="", resident=None)
+            )
+            forum += (
+                ForumItem.objects.filter(
+                    communities("forum__community_id"),
+                    case__isnull=True,
+                    forum__held_on__lt=before,
+                )
+                .exclude(raised_by="")
+                .update(raised_by="")
+            )
+    if diary or forum:
+        audit.record(
+            action="bulk_unlinked_visits_anonymised",
+            reason="民情日志、恳谈会事项（未转为民情件）超过保存期限，删除居民个人信息",
+            extra={
+                "diary_entries": diary,
+                "forum_items": forum,
+                "retention_days": sorted({days for days, _ in periods}),
+                "as_of": today.isoformat(),
+            },
+        )
+    return {"diary_entries": diary, "forum_items": forum}
 
 
 @transaction.atomic

@@ -35,7 +35,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=15),
     },
     # core: roster upload rows, read notifications, expired sessions and axes logs past their retention period
-    # (core.retention; the domain apps' purges are listed in settings.RETENTION_PURGES).
+    # (core.retention), and the domain apps' purges listed in settings.RETENTION_PURGES: diary and forum lines
+    # that never became a case, love supermarket names, ended pairings, withdrawn skill listings' phones.
     "core-retention-purge": {
         "task": "core.tasks.purge_expired_personal_data",
         "schedule": crontab(hour=3, minute=45),

@@ -142,9 +142,12 @@ SILENCED_SYSTEM_CHECKS = [
     "axes.W006",
 ]
 
-# Optional TOTP second factor (django-otp). When the town switches it on, office accounts (secretary, staff,
-# office director, town supervisor, admins) verify a device after each login before any page or API works
-# (core.middleware.SecondFactorMiddleware); their API tokens are refused meanwhile (core.security).
+# Optional TOTP second factor (django-otp). This env setting is the platform-wide floor: on, every office
+# account (secretary, staff, office director, town supervisor) and every admin (superuser, admin staff)
+# verifies a device after each login before any page or API works (core.middleware.SecondFactorMiddleware);
+# their API tokens are refused meanwhile (core.security.requires_second_factor). Off, a town can still ask
+# it of its own office accounts (Town.require_2fa_for_staff, switched by its town supervisor on the home
+# page or PATCH /api/v1/towns/{id}/); a town cannot switch off what this setting asks.
 REQUIRE_2FA_FOR_STAFF = env_bool("REQUIRE_2FA_FOR_STAFF", False)
 OTP_TOTP_ISSUER = "民情流水线"
 OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next attempt is checked
@@ -282,8 +285,22 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 ROSTER_IMPORT_RETENTION_DAYS = env_int("ROSTER_IMPORT_RETENTION_DAYS", 30)
 NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 365)
 AXES_LOG_RETENTION_DAYS = env_int("AXES_LOG_RETENTION_DAYS", 180)
+# Volunteering (volunteering.retention, nightly): 爱心超市 recipients' and donors' names are blanked this many
+# days after the hand-out or receipt; an ended pairing's household (name, roster link, address, note) after
+# its end; a withdrawn skills-directory listing's contact phone after the withdrawal.
+HANDOUT_RETENTION_DAYS = env_int("HANDOUT_RETENTION_DAYS", 730)
+PAIRING_RETENTION_DAYS = env_int("PAIRING_RETENTION_DAYS", 730)
+SKILL_PHONE_RETENTION_DAYS = env_int("SKILL_PHONE_RETENTION_DAYS", 30)
 # Purges of the domain apps that core.retention runs without importing them (dependencies point one way).
-RETENTION_PURGES = ["members.retention.purge_roster_imports"]
+# Diary entries and forum matters that never became a case follow the community's case period
+# (cases.RetentionPolicy); closed cases themselves have their own nightly job (cases.tasks).
+RETENTION_PURGES = [
+    "members.retention.purge_roster_imports",
+    "cases.retention.anonymise_unlinked_visits",
+    "volunteering.retention.purge_love_supermarket_names",
+    "volunteering.retention.purge_ended_pairings",
+    "volunteering.retention.purge_withdrawn_skill_phones",
+]
 
 # Suggest on-duty members at the matching service post as assignees of a case (cases.selectors).
 CASES_ON_DUTY_PROVIDER = "volunteering.selectors.on_duty_for_case"

@@ -1,6 +1,7 @@
 """审计日志与访问日志 — the one home of the audit trail and the access log.
 
 record(...)              append an AuditEvent: a write to a domain object, or a security event
+record_update(...)       the before/after of one row changed by a compare-and-set `QuerySet.update()`
 record_access(...)       append an AccessLog row: a full read of a resident's record, an export, a print
 AuditContextMiddleware   binds who and from where for the request; records every 403 it answers
 acting_as(...)           binds an actor outside a request (Celery tasks, management commands)
@@ -11,7 +12,10 @@ purge_expired()          the only deletion: rows older than AUDIT_RETENTION_DAYS
 Domain writes are captured generically: `pre_save` reads the row's stored state (one query, only for an
 update), `post_save`/`post_delete` write the difference. The receivers are connected by app label, so
 core imports no domain app; a set-based write (`bulk_create`, `bulk_update`, `QuerySet.update/delete`)
-bypasses model signals and must call `record(action="bulk_…")` itself.
+bypasses model signals and must call `record(action="bulk_…")` itself. A per-object business change kept
+as `QuerySet.update()` for atomicity (compare-and-set, an F() decrement) calls `record_update(...)` instead,
+so it lands in the trail exactly like a save would; tests/audit/test_trail_bulk_writes.py keeps a registry
+of every `.update(` call site.
 
 The trail must not become a second copy of personal data: secrets (password hashes, access-code hashes,
 check-in keys) appear only as "changed", phone and ID numbers are masked like on the roster, residents'
@@ -187,6 +191,29 @@ def record(
         reason=(reason or "")[:300],
         extra=_plain(extra or {}),
     )
+
+
+def record_update(obj, *, before: dict, actor=None, reason: str = ""):
+    """Record a change the model receivers cannot see: `obj` (holding its values after the write) was
+    changed by a `QuerySet.update()` on its own row — a compare-and-set `UPDATE … WHERE status = old`, or
+    an F() decrement under a lock — kept for atomicity. `before` is {field name: value before}; the
+    difference is masked like a save's and written as one "update" event. Silent where a save would be
+    (inside `bulk_operation()`), and when nothing changed."""
+    if _current().quiet:
+        return None
+    model = type(obj)
+    fields = {}
+    for field, kind in _tracked(model):
+        fields[field.name] = fields[field.attname] = (field, kind)
+    changes = {}
+    for name, old in before.items():
+        field, kind = fields[name]  # a KeyError here: not a field the trail tracks
+        new = getattr(obj, field.attname)
+        if _comparable(field, old) != _comparable(field, new):
+            changes[field.name] = [_show(kind, old), _show(kind, new)]
+    if not changes:
+        return None
+    return record(action=_action(model, "update"), obj=obj, actor=actor, changes=changes, reason=reason)
 
 
 def record_access(

@@ -17,6 +17,7 @@ def purge_expired_audit_rows() -> dict:
 
 @shared_task(acks_late=True)
 def purge_expired_personal_data() -> dict:
-    """Roster upload rows, read notifications, expired sessions, axes logs past their period; idempotent."""
+    """Roster upload rows, read notifications, expired sessions, axes logs and the domain apps' purges
+    (settings.RETENTION_PURGES) past their period; idempotent."""
     with audit.acting_as(label="celery:purge_expired_personal_data"):
         return retention.purge_all()

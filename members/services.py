@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import audit
 from core.errors import Conflict, DomainError
 
 from .models import (
@@ -32,6 +33,7 @@ from .models import (
     RegistrationStatus,
     ResponsibilityZone,
     RoleAssignment,
+    Town,
     User,
     ZoneAssignment,
     ZoneSource,
@@ -50,6 +52,12 @@ def require_manager(user, community_id: int) -> None:
     """Only the office of the community (secretary, staff, office director) or a superuser."""
     if not scope_for(user).manages(community_id):
         raise PermissionDenied("只有本社区的书记、工作人员或办公室主任可以执行此操作")
+
+
+def require_town_supervisor(user, town_id: int) -> None:
+    """Only a supervisor of the town (镇管理/督查) or a superuser."""
+    if not scope_for(user).supervises_town(town_id):
+        raise PermissionDenied("只有本镇的镇管理/督查人员可以执行此操作")
 
 
 # ---------------------------------------------------------------------------------------------- people
@@ -382,12 +390,16 @@ def officer_end(
         raise DomainError(
             "未知的离任原因", fields={"reason": [f"应为 {', '.join(OfficerEndReason.values)} 之一"]}
         )
+    # Compare-and-set: of two concurrent endings only one finds the row active. update() bypasses the
+    # model receivers of the audit trail, so the change is recorded explicitly.
+    before = {"status": OfficerStatus.ACTIVE, "ended_on": officer.ended_on, "end_reason": officer.end_reason}
     updated = InformationOfficer.objects.filter(pk=officer.pk, status=OfficerStatus.ACTIVE).update(
         status=OfficerStatus.ENDED, ended_on=on or timezone.localdate(), end_reason=reason
     )
     if not updated:
         raise Conflict("该信息员已离任", code="already_ended")
     officer.refresh_from_db()
+    audit.record_update(officer, before=before, actor=by)
     still_officer = InformationOfficer.objects.filter(
         person=officer.person, community=officer.community, status=OfficerStatus.ACTIVE
     ).exists()
@@ -462,6 +474,20 @@ def community_set_officer_quota(*, community: Community, by: User, quota: int) -
     community.officer_quota = quota
     community.save(update_fields=["officer_quota"])
     return community
+
+
+@transaction.atomic
+def town_set_second_factor(*, town: Town, by: User, required: bool) -> Town:
+    """管理人员须动态口令: whether the town's office accounts (its supervisors, and the secretaries, staff and
+    office directors of its communities) verify a TOTP device after each login (core.security).
+
+    Its own town supervisor (or a superuser) switches it; the audit trail records the change with
+    before/after (core.audit's receivers). It adds to REQUIRE_2FA_FOR_STAFF, never overrides it.
+    """
+    require_town_supervisor(by, town.pk)
+    town.require_2fa_for_staff = required
+    town.save(update_fields=["require_2fa_for_staff"])
+    return town
 
 
 # --------------------------------------------------------------------------------- responsibility zones

@@ -427,6 +427,9 @@ class SkillListing(models.Model):
     contact_phone = models.CharField("联系电话", max_length=30)
     availability = models.CharField("可服务时间", max_length=100, blank=True)
     is_active = models.BooleanField("有效", default=True)
+    # volunteering.retention: the contact phone of a withdrawn listing is blanked SKILL_PHONE_RETENTION_DAYS
+    # after this (a listing switched off in the admin, without it, counts from `created_at`).
+    withdrawn_at = models.DateTimeField("撤下时间", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SkillListingQuerySet.as_manager()

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import audit
 from core.errors import Conflict, DomainError
 from members.models import Building, Community, Person, User
 
@@ -122,12 +123,15 @@ def pairing_end(*, pairing: Pairing, by: User, ended_on: dt.date | None = None) 
     ended_on = ended_on or timezone.localdate()
     if ended_on < pairing.started_on:
         raise DomainError("结束日期不能早于结对日期", fields={"ended_on": ["早于结对日期"]})
+    # Compare-and-set (only one of two concurrent endings wins); update() bypasses the audit receivers.
+    before = {"status": PairingStatus.ACTIVE, "ended_on": pairing.ended_on}
     updated = Pairing.objects.filter(pk=pairing.pk, status=PairingStatus.ACTIVE).update(
         status=PairingStatus.ENDED, ended_on=ended_on
     )
     if not updated:
         raise Conflict("该结对已结束", code="illegal_transition", allowed=[])
     pairing.refresh_from_db()
+    audit.record_update(pairing, before=before, actor=by)
     return pairing
 
 
@@ -196,7 +200,11 @@ def good_hand_out(
             code="out_of_stock",
             fields={"quantity": [f"仅剩 {locked.quantity_left} 件"]},
         )
+    # An F() decrement under the row lock (SQLite has no row locks: the expression keeps the count right).
+    # update() bypasses the audit receivers: read the stock back and record the decrement explicitly.
     DonatedGood.objects.filter(pk=locked.pk).update(quantity_left=F("quantity_left") - quantity)
+    locked.quantity_left = DonatedGood.objects.values_list("quantity_left", flat=True).get(pk=locked.pk)
+    audit.record_update(locked, before={"quantity_left": locked.quantity_left + quantity}, actor=by)
     handout = GoodHandout.objects.create(
         good=locked,
         recipient_name=recipient_name[:50],
@@ -206,7 +214,7 @@ def good_hand_out(
         note=(note or "").strip()[:200],
         registered_by=by,
     )
-    good.quantity_left = locked.quantity_left - quantity
+    good.quantity_left = locked.quantity_left
     return handout
 
 
@@ -246,8 +254,14 @@ def skill_list(
 @transaction.atomic
 def skill_withdraw(*, listing: SkillListing, by: User) -> SkillListing:
     require_acting_for(by, listing.person, listing.programme.community_id)
-    updated = SkillListing.objects.filter(pk=listing.pk, is_active=True).update(is_active=False)
+    # Compare-and-set; update() bypasses the audit receivers, so the withdrawal is recorded explicitly.
+    before = {"is_active": True, "withdrawn_at": listing.withdrawn_at}
+    withdrawn_at = timezone.now()  # its contact phone is blanked some days later (volunteering.retention)
+    updated = SkillListing.objects.filter(pk=listing.pk, is_active=True).update(
+        is_active=False, withdrawn_at=withdrawn_at
+    )
     if not updated:
         raise Conflict("该专长已撤下", code="illegal_transition", allowed=[])
-    listing.is_active = False
+    listing.is_active, listing.withdrawn_at = False, withdrawn_at
+    audit.record_update(listing, before=before, actor=by)
     return listing
