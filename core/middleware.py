@@ -4,7 +4,8 @@ RequestIdMiddleware          every request gets an id: response header, error pa
 SecurityHeadersMiddleware    CSP, Permissions-Policy (and X-Frame-Options for responses that bypass the
                              clickjacking middleware, e.g. WhiteNoise's static files)
 SessionLimitsMiddleware      idle timeout and absolute session lifetime
-SecondFactorMiddleware       REQUIRE_2FA_FOR_STAFF: office accounts verify a TOTP device first
+SecondFactorMiddleware       office accounts verify a TOTP device first when REQUIRE_2FA_FOR_STAFF or their
+                             town (Town.require_2fa_for_staff) asks it
 ForcePasswordChangeMiddleware  an account holding an initial password changes it before anything else
 """
 
@@ -171,25 +172,28 @@ OTP_EXEMPT = ("otp_setup", "otp_verify", "logout", "set_language")
 
 
 class SecondFactorMiddleware:
-    """With REQUIRE_2FA_FOR_STAFF on, an office account whose session has not verified a TOTP device
-    reaches nothing but the set-up / verify pages and logout: pages redirect there, the API answers 403
-    `otp_required`. Off (the default), this costs nothing."""
+    """An account that must use a second factor (core.security.requires_second_factor: REQUIRE_2FA_FOR_STAFF,
+    or its town's setting) and whose session has not verified a TOTP device reaches nothing but the
+    set-up / verify pages and logout: pages redirect there, the API answers 403 `otp_required`.
+
+    The town's setting is read from the request's Scope (members.roles), which the view reads anyway, so a
+    logged-in request pays no extra query; a town switching it on takes effect on each account's next
+    request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.REQUIRE_2FA_FOR_STAFF:
-            blocked = self._gate(request)
-            if blocked is not None:
-                return blocked
+        blocked = self._gate(request)
+        if blocked is not None:
+            return blocked
         return self.get_response(request)
 
     def _gate(self, request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or _exempt(request, OTP_EXEMPT):
             return None
-        if not security.requires_second_factor(user) or user.is_verified():
+        if user.is_verified() or not security.requires_second_factor(user):
             return None
         if is_api(request):
             return api_error("otp_required", "请先在网页上完成动态口令（二次验证）", 403)

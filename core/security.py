@@ -139,22 +139,32 @@ user_logged_in.connect(_stamp_on_login, dispatch_uid="core.security.stamp_login"
 
 
 def second_factor_roles() -> set[str]:
-    from members.roles import MANAGING_ROLES, Role
+    from members.roles import SECOND_FACTOR_ROLES
 
-    return {str(r) for r in MANAGING_ROLES} | {str(Role.TOWN_SUPERVISOR)}
+    return {str(r) for r in SECOND_FACTOR_ROLES}
 
 
 def requires_second_factor(user) -> bool:
-    """REQUIRE_2FA_FOR_STAFF on, and the user runs an office (managing roles, town supervisor, admins)."""
-    if not getattr(settings, "REQUIRE_2FA_FOR_STAFF", False):
-        return False
+    """Whether `user` must verify a TOTP device after logging in before any page or API works.
+
+    Two sources, either one suffices:
+    - the platform-wide floor REQUIRE_2FA_FOR_STAFF (env): every office account (the managing roles, the
+      town supervisor) and every admin (superuser, admin staff);
+    - a town (Town.require_2fa_for_staff, switched by its supervisor): the accounts holding one of those
+      roles in it (its supervisor, the office of one of its communities). A town cannot switch off what
+      the env asks, nor ask it of platform admins who hold no role in it.
+    Read from the request's cached Scope (members.roles), no query of its own.
+    """
     if user is None or not user.is_authenticated:
         return False
-    if user.is_superuser or user.is_staff:
-        return True
     from members.roles import scope_for
 
-    return bool(scope_for(user).roles & second_factor_roles())
+    if getattr(settings, "REQUIRE_2FA_FOR_STAFF", False):
+        if user.is_superuser or user.is_staff:
+            return True
+        if scope_for(user).roles & second_factor_roles():
+            return True
+    return scope_for(user).town_requires_second_factor
 
 
 # -------------------------------------------------------------------------------------- API authentication
@@ -175,8 +185,9 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     A token is a long-lived credential used without the login page, so it cannot carry a forced password
     change or a verified second factor: an account with an initial password is refused
-    (`password_change_required`), and while REQUIRE_2FA_FOR_STAFF is on an office account's token is
-    refused (`otp_required`) — those accounts use the API through a verified browser session.
+    (`password_change_required`), and so is the token of an account that must verify a second factor
+    (`otp_required`, see requires_second_factor: REQUIRE_2FA_FOR_STAFF or its town's setting) — those
+    accounts use the API through a verified browser session.
     Session requests get the same answers from core.middleware.
     """
 

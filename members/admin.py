@@ -46,8 +46,17 @@ class UserAdmin(SuperuserOnlyAdminMixin, BaseUserAdmin):
 
 @admin.register(Town)
 class TownAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "require_2fa_for_staff"]
+    list_filter = ["require_2fa_for_staff"]
     search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The second factor is the town supervisor's to switch (home page, API: an audited service that
+        # checks who asks); in the admin only superusers change it.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("require_2fa_for_staff")
+        return readonly
 
 
 @admin.register(Community)

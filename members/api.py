@@ -145,9 +145,38 @@ class ReadsByRole:
         return Response(self.read_data(queryset, many=True))
 
 
-class TownViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    partial_update=extend_schema(
+        summary="Require a second factor of the town's office accounts",
+        description=(
+            "管理人员须动态口令: `require_2fa_for_staff` (the only writable field) makes the town's "
+            "supervisors and the secretaries, staff and office directors of its communities verify a TOTP "
+            "device after each login; their API tokens are refused meanwhile. Only a supervisor of the town "
+            "(or a superuser) may change it (403 for others who see the town). The change is audited. "
+            "REQUIRE_2FA_FOR_STAFF, when on, requires it platform-wide whatever this says."
+        ),
+    )
+)
+class TownViewSet(ScopedQuerysetMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Towns the user can see. PATCH sets `require_2fa_for_staff` (the town supervisor's only edit)."""
+
     queryset = Town.objects.all()
     serializer_class = TownSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def update(self, request, *args, **kwargs):
+        # Asked before the payload is read: a login that may not change the town gets its 403 whatever it sent.
+        services.require_town_supervisor(request.user, self.get_object().pk)
+        return super().update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.town_set_second_factor(
+            town=serializer.instance,
+            by=self.request.user,
+            required=serializer.validated_data.get(
+                "require_2fa_for_staff", serializer.instance.require_2fa_for_staff
+            ),
+        )
 
 
 class CommunityViewSet(ScopedQuerysetMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):

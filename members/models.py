@@ -67,6 +67,13 @@ class Town(models.Model):
 
     name = models.CharField("名称", max_length=50, unique=True)
     code = models.SlugField("代码", max_length=30, unique=True)
+    # On top of the platform-wide REQUIRE_2FA_FOR_STAFF (env), which it can only add to (core.security).
+    require_2fa_for_staff = models.BooleanField(
+        "管理人员须动态口令",
+        default=False,
+        help_text="开启后，本镇的镇管理/督查人员及各社区书记、工作人员、办公室主任每次登录后须输入动态口令"
+        "（二次验证）；由镇管理/督查人员开启或关闭",
+    )
 
     objects = TownQuerySet.as_manager()
 

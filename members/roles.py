@@ -28,6 +28,9 @@ EMPLOYER_ROLES = {Role.EMPLOYER_LIAISON}
 MANAGING_ROLES = {Role.SECRETARY, Role.STAFF, Role.OFFICE_DIRECTOR}
 # Roles that answer for a community's roster and so see its phone and ID numbers in full (members.privacy).
 FULL_DATA_ROLES = {Role.SECRETARY, Role.OFFICE_DIRECTOR}
+# Roles that run an office (a community's, or a town's): a second factor may be required of them, by the
+# platform (REQUIRE_2FA_FOR_STAFF) or by their town (Town.require_2fa_for_staff); see core.security.
+SECOND_FACTOR_ROLES = MANAGING_ROLES | {Role.TOWN_SUPERVISOR}
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class Scope:
     person_id: int | None = None
     # communities whose phone and ID numbers this user sees in full by role (members.privacy)
     full_data_community_ids: frozenset = field(default_factory=frozenset)
+    # a town where this user holds a SECOND_FACTOR_ROLES role (its supervisor, or the office of one of its
+    # communities) requires a second factor of its office accounts (Town.require_2fa_for_staff)
+    town_requires_second_factor: bool = False
 
     @property
     def is_authenticated(self) -> bool:
@@ -76,9 +82,19 @@ def scope_for(user) -> Scope:
         return cached
     from .models import Community, Person, RoleAssignment
 
-    assignments = list(
-        RoleAssignment.objects.filter(user=user).values_list("role", "town_id", "community_id", "employer_id")
+    rows = list(
+        RoleAssignment.objects.filter(user=user).values_list(
+            "role",
+            "town_id",
+            "community_id",
+            "employer_id",
+            # joined into the same query: the town of the role (a town role's own, a community role's
+            # community's) and whether it requires a second factor
+            "town__require_2fa_for_staff",
+            "community__town__require_2fa_for_staff",
+        )
     )
+    assignments = [row[:4] for row in rows]
     town_ids = {t for role, t, _, _ in assignments if role in TOWN_ROLES and t}
     office = {c for role, _, c, _ in assignments if role in MANAGING_ROLES and c}
     managed = set(office)
@@ -99,6 +115,10 @@ def scope_for(user) -> Scope:
         person_id=person_id,
         full_data_community_ids=frozenset(
             c for role, _, c, _ in assignments if role in FULL_DATA_ROLES and c
+        ),
+        town_requires_second_factor=any(
+            role in SECOND_FACTOR_ROLES and (town_requires or community_town_requires)
+            for role, _, _, _, town_requires, community_town_requires in rows
         ),
     )
     user._minqing_scope = scope

@@ -34,7 +34,9 @@ from .validators import normalise_id_number, validate_id_number
 class TownSerializer(serializers.ModelSerializer):
     class Meta:
         model = Town
-        fields = ["id", "name", "code"]
+        fields = ["id", "name", "code", "require_2fa_for_staff"]
+        # the one field a town supervisor edits (members.services.town_set_second_factor)
+        read_only_fields = ["id", "name", "code"]
 
 
 class CommunitySerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import officer, people, registration, zone
+from .views import dashboard, officer, people, registration, zone
 
 app_name = "members"
 
@@ -43,4 +43,6 @@ urlpatterns = [
     path("zones/<int:pk>/edit/", zone.zone_edit, name="zone_edit"),
     path("zones/<int:pk>/assign/", zone.zone_assign, name="zone_assign"),
     path("zones/<int:pk>/unassign/<int:person_pk>/", zone.zone_unassign, name="zone_unassign"),
+    # the town supervisor's switch on the home page (管理人员须动态口令)
+    path("towns/<int:pk>/second-factor/", dashboard.town_second_factor, name="town_second_factor"),
 ]

@@ -1,10 +1,16 @@
-"""The home page: routes by role (office dashboard, member, officer, employer liaison, no role yet)."""
+"""The home page: routes by role (office dashboard, member, officer, employer liaison, no role yet), and
+the town supervisor's switch for the second factor shown on it."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from .. import selectors
+from core.errors import DomainError
+
+from .. import forms, selectors, services
 from ..models import (
     Community,
     InformationOfficer,
@@ -13,10 +19,11 @@ from ..models import (
     Person,
     Registration,
     RegistrationStatus,
+    Town,
 )
 from ..roles import Role, scope_for
 from ..serializers import PersonForEmployerSerializer
-from .base import is_office, page, paginate, with_registration_status
+from .base import forbidden, is_office, page, paginate, with_registration_status
 
 
 def community_table(communities):
@@ -59,6 +66,13 @@ def home(request):
         context["counts"] = selectors.dashboard_counts(ids)
         if scope.town_ids or scope.is_superuser or len(ids) > 1:
             context["community_rows"] = community_table(communities)
+        if scope.town_ids:  # the towns this user supervises: their second-factor switch (superusers: admin)
+            # read off the community rows (towns joined), a query only for a town without communities yet
+            towns = {c.town_id: c.town for c in context["community_rows"] if c.town_id in scope.town_ids}
+            if missing := scope.town_ids - towns.keys():
+                towns.update((t.pk, t) for t in Town.objects.filter(pk__in=missing))
+            context["supervised_towns"] = sorted(towns.values(), key=lambda t: t.name)
+            context["platform_requires_2fa"] = settings.REQUIRE_2FA_FOR_STAFF
         shown = True
 
     person = None
@@ -115,3 +129,25 @@ def home(request):
         return render(request, "members/no_role.html", context)
     context["nothing_to_do"] = not shown
     return render(request, "members/home.html", context)
+
+
+@page
+@require_POST
+def town_second_factor(request, pk):
+    """管理人员须动态口令: the town supervisor switches the second factor for the town's office accounts."""
+    town = get_object_or_404(Town.objects.visible_to(request.user), pk=pk)
+    form = forms.TownSecondFactorForm(request.POST)
+    form.is_valid()  # a lone optional checkbox: always valid
+    required = form.cleaned_data["require_2fa_for_staff"]
+    try:
+        services.town_set_second_factor(town=town, by=request.user, required=required)
+    except DomainError as exc:
+        return forbidden(request, exc.message)
+    if required:
+        messages.success(
+            request,
+            f"已开启：{town.name}的管理人员每次登录后须输入动态口令。您本人接下来也需设置或验证动态口令。",
+        )
+    else:
+        messages.success(request, f"已关闭{town.name}管理人员的动态口令要求。")
+    return redirect("home")

@@ -19,11 +19,13 @@ A second table lists exactly which rows each list endpoint returns to each perso
 """
 
 import io
+import re
 from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
+from rest_framework.test import APIClient
 
 from members import services
 from members.models import Registration
@@ -107,6 +109,12 @@ def _no_active_registration(w):
 ROUTES = {
     "towns-list": ("get", lambda w: "/towns/", None, None),
     "towns-detail": ("get", lambda w: f"/towns/{w.cast.town_obj.pk}/", None, None),
+    "towns-patch": (
+        "patch",
+        lambda w: f"/towns/{w.cast.town_obj.pk}/",
+        lambda w: {"require_2fa_for_staff": True},
+        None,
+    ),
     "communities-list": ("get", lambda w: "/communities/", None, None),
     "communities-detail": ("get", lambda w: f"/communities/{w.cast.beijie.pk}/", None, None),
     "communities-patch": (
@@ -233,6 +241,7 @@ ROUTES = {
         None,
     ),
     "roster-imports-list": ("get", lambda w: "/roster-imports/", None, None),
+    "roster-imports-detail": ("get", lambda w: f"/roster-imports/{w.bj_import.pk}/", None, None),
     "roster-imports-create": (
         "multipart",
         lambda w: "/roster-imports/",
@@ -266,6 +275,8 @@ ROUTES = {
 MATRIX_ROWS = [
     ("towns-list",             200, 200, 200, 200,  200, 200, 200, 200,  200, 200, 200, 200,  403),
     ("towns-detail",           200, 200, 200, 200,  200, 200, 404, 200,  200, 404, 404, 404,  403),
+    # 管理人员须动态口令: the town's own supervisor only; whoever sees the town otherwise gets 403
+    ("towns-patch",            403, 403, 403, 200,  403, 403, 404, 403,  403, 404, 404, 404,  403),
     ("communities-list",       200, 200, 200, 200,  200, 200, 200, 200,  200, 200, 200, 200,  403),
     ("communities-detail",     200, 200, 200, 200,  200, 200, 404, 200,  404, 404, 404, 404,  403),
     ("communities-patch",      200, 200, 200, 200,  403, 403, 404, 403,  404, 404, 404, 404,  403),
@@ -305,6 +316,8 @@ MATRIX_ROWS = [
     ("zones-assign",           201, 201, 201, 201,  400, 403, 404, 400,  404, 404, 404, 404,  403),
     ("zones-unassign",         200, 200, 200, 200,  400, 403, 404, 400,  404, 404, 404, 404,  403),
     ("roster-imports-list",    200, 200, 200, 200,  200, 200, 200, 200,  200, 200, 200, 200,  403),
+    # an upload's preview lists every row of the file: its own office and the town only
+    ("roster-imports-detail",  200, 200, 200, 200,  404, 404, 404, 404,  404, 404, 404, 404,  403),
     # another office may upload its own file (rows outside its communities come back as row errors)
     ("roster-imports-create",  201, 201, 201, 201,  403, 403, 403, 403,  201, 201, 403, 403,  403),
     ("roster-imports-commit",  200, 200, 200, 200,  404, 404, 404, 404,  404, 404, 404, 404,  403),
@@ -325,6 +338,25 @@ MATRIX = [
     for route, *statuses in MATRIX_ROWS
     for persona, status in zip(ROLE_NAMES, statuses, strict=True)
 ]
+
+
+def covered_operations() -> set[tuple[str, str]]:
+    """(METHOD, OpenAPI path) of every route in the table, for tests/security/test_matrix_coverage.py:
+    the URL builders are called with a stand-in world whose every object has the primary key `{id}`."""
+
+    class AnyObject:
+        pk = "{id}"
+
+        def __getattr__(self, name):
+            return self
+
+    return {
+        (
+            "POST" if method == "multipart" else method.upper(),
+            re.sub(r"/\d+/", "/{id}/", API + url(AnyObject())),
+        )
+        for method, url, _, _ in ROUTES.values()
+    }
 
 
 def test_matrix_covers_every_route_of_the_members_api():
@@ -426,6 +458,36 @@ def test_permission_matrix(world, as_user, route, persona, expected):
 def test_town_detail_of_another_town_is_404_for_the_town_supervisor(world, as_user):
     response = as_user("town").get(f"{API}/towns/{world.cast.other_town_obj.pk}/")
     assert response.status_code == 404
+
+
+def test_second_factor_of_another_town_is_404_for_the_town_supervisor(world, as_user):
+    response = as_user("town").patch(
+        f"{API}/towns/{world.cast.other_town_obj.pk}/", {"require_2fa_for_staff": True}, format="json"
+    )
+    assert response.status_code == 404
+    world.cast.other_town_obj.refresh_from_db()
+    assert not world.cast.other_town_obj.require_2fa_for_staff
+
+
+def test_a_superuser_may_switch_any_towns_second_factor(world):
+    client = APIClient()
+    client.force_authenticate(f.UserFactory(username="root", is_superuser=True, is_staff=True))
+
+    response = client.patch(
+        f"{API}/towns/{world.cast.other_town_obj.pk}/", {"require_2fa_for_staff": True}, format="json"
+    )
+
+    assert response.status_code == 200 and response.json()["require_2fa_for_staff"] is True
+
+
+@pytest.mark.parametrize("persona", ["secretary", "other_secretary", "member"])
+def test_a_refused_second_factor_switch_is_403_whatever_the_payload(world, as_user, persona):
+    """Asked before the payload is read: a malformed value is no way round the 403."""
+    response = as_user(persona).patch(
+        f"{API}/towns/{world.cast.town_obj.pk}/", {"require_2fa_for_staff": "maybe"}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
 
 
 # --------------------------------------------------------------------------------- what each list returns

@@ -11,6 +11,7 @@ from drf_spectacular.validation import validate_schema
 EXTERNAL_URL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 MEMBERS_PATHS = [
     "/api/v1/towns/",
+    "/api/v1/towns/{id}/",
     "/api/v1/communities/{id}/",
     "/api/v1/compounds/",
     "/api/v1/buildings/",
@@ -69,6 +70,16 @@ def test_schema_documents_the_registration_actions_with_their_request_bodies(sch
     assert "requestBody" in paths["/api/v1/registrations/{id}/transfer/"]["post"]
     assert "201" in paths["/api/v1/registrations/{id}/transfer/"]["post"]["responses"]
     assert "application/pdf" in paths["/api/v1/officers/{id}/letter/"]["get"]["responses"]["200"]["content"]
+
+
+def test_schema_documents_the_towns_second_factor_switch_as_its_only_writable_field(schema):
+    generated, _, _ = schema
+    town = generated["paths"]["/api/v1/towns/{id}/"]
+    assert "put" not in town and "delete" not in town
+    body = town["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    fields = generated["components"]["schemas"][body]["properties"]
+    assert [name for name, spec in fields.items() if not spec.get("readOnly")] == ["require_2fa_for_staff"]
+    assert "管理人员须动态口令" in town["patch"]["description"]
 
 
 def test_spectacular_command_validates_and_fails_on_no_warning(tmp_path):

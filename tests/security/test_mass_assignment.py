@@ -148,6 +148,7 @@ PAYLOADS = {
     # members
     "v1_buildings_create": M("buildings-create"),
     "v1_communities_partial_update": M("communities-patch"),
+    "v1_towns_partial_update": M("towns-patch", "town"),
     "v1_people_create": M("people-create"),
     "v1_people_partial_update": M("people-patch"),
     "v1_people_reveal_create": L("people-reveal"),
@@ -299,16 +300,29 @@ def _build(spec: Payload, cast) -> Request:
 
 
 @cache
-def write_operations() -> dict[str, tuple[str, str, frozenset[str]]]:
-    """operationId → (METHOD, path, the request body's documented fields), from the OpenAPI schema."""
+def _schema() -> dict:
     from drf_spectacular.generators import SchemaGenerator
 
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+BODY_METHODS = frozenset({"post", "put", "patch"})
+
+
+@cache
+def write_operations(
+    methods: frozenset[str] = BODY_METHODS,
+) -> dict[str, tuple[str, str, frozenset[str]]]:
+    """operationId → (METHOD, path, the request body's documented fields), from the OpenAPI schema.
+
+    POST/PUT/PATCH by default (the operations with a body to inject into); the fuzz tests
+    (tests/security/test_fuzz_api*.py) ask for DELETE too."""
+    schema = _schema()
     components = schema["components"]["schemas"]
     operations = {}
     for path, item in schema["paths"].items():
         for method, operation in item.items():
-            if method not in {"post", "put", "patch"}:
+            if method not in methods:
                 continue
             fields = set()
             for content in operation.get("requestBody", {}).get("content", {}).values():
