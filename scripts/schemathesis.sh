@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Property-based API testing with Schemathesis, a token per role, against the real app served by gunicorn.
 #
-#   scripts/schemathesis.sh                 # every role: examples + fuzzing; the secretary: + coverage of writes
+#   scripts/schemathesis.sh                 # every role: examples + fuzzing; secretary and member: + coverage of writes
 #   ROLES="beijie_shuji zhen" MAX_EXAMPLES=50 PHASES=examples,fuzzing,coverage scripts/schemathesis.sh
 #   SEED=123 scripts/schemathesis.sh        # reproduce a run (CI uses a fixed seed, so a red run replays)
 #
@@ -26,7 +26,7 @@ PHASES=${PHASES:-examples,fuzzing}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}   # seconds per pass, a hard bound
 # town supervisor, secretary, staff, office director, officer, in-service member, deputy, employer liaison
 ROLES=${ROLES:-"zhen beijie_shuji beijie_staff beijie_zhuren beijie_officer beijie_m1 beijie_deputy yiyuan_liaison anonymous"}
-COVERAGE_ROLES=${COVERAGE_ROLES:-"beijie_shuji"}
+COVERAGE_ROLES=${COVERAGE_ROLES:-"beijie_shuji beijie_m1"}
 SEED=${SEED:-}
 # One Schemathesis worker: with two threads, Hypothesis once failed inside its own lambda-source cache (a
 # "Runtime Error" about AST recursion depth) and the single gunicorn worker serves one request at a time anyway.
@@ -67,7 +67,7 @@ unset DJANGO_TESTING
 if grep -qwx anonymous <(tr ' ' '\n' <<<"$ROLES"); then printf 'anonymous\t\n' >>"$work/tokens.tsv"; fi
 
 port=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$BIN/gunicorn" config.wsgi --bind "127.0.0.1:$port" --workers "$WEB_WORKERS" --timeout 60 \
+"$BIN/gunicorn" -c config/gunicorn.conf.py --bind "127.0.0.1:$port" --workers "$WEB_WORKERS" \
   --access-logfile /dev/null --error-logfile "$OUT/server.log" --capture-output &
 server=$!
 base="http://127.0.0.1:$port"

@@ -134,6 +134,20 @@ ROLE_NAMES = [
 ]
 
 
+def home_communities(cast) -> dict[str, set[int]]:
+    """The communities whose rows each signed-in persona may ever see in a list: its own community, every
+    community of its town, or none (employer liaisons and the outsider). A row of any other community in a
+    list is a leak across tenants."""
+    beijie, changcheng = {cast.beijie.pk}, {cast.changcheng.pk}
+    return {
+        **dict.fromkeys(["secretary", "staff", "director", "officer", "member", "deputy"], beijie),
+        "town": beijie | changcheng,
+        "other_secretary": changcheng,
+        "other_town": {cast.dongguan.pk},
+        **dict.fromkeys(["liaison", "other_liaison", "outsider"], set()),
+    }
+
+
 @pytest.fixture
 def api():
     return APIClient()

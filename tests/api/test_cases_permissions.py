@@ -4,16 +4,31 @@ Reads like a sentence: "the officer may start a case assigned to them (200) but 
 the secretary of 长城 does not even see it (404)". Anonymous API calls are 403 (session auth first)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
 from cases import services
-from cases.models import ReceptionKind
+from cases.models import (
+    Announcement,
+    Case,
+    DiaryEntry,
+    Disclosure,
+    Forum,
+    HandlingTimeLimit,
+    Mailbox,
+    ReceptionDay,
+    ReceptionKind,
+    ThematicGroup,
+)
 from cases.states import CaseState
 from core import workdays
+from members.roles import Role
+from tests import factories as f
 from tests.cases.factories import make_case
+from tests.conftest import home_communities
 
 PERSONAS = [
     "secretary",
@@ -59,6 +74,8 @@ def office(code, *, officer=404, others=404, **extra):
 
 
 ALL_READ = expect(200)
+# published information (time limits, 七公开, announcements): every role in the community reads it
+COMMUNITY_READ = office(200, officer=200, member=200, deputy=200)
 
 
 def _case(cast, state, **kw):
@@ -264,67 +281,164 @@ def setup_route(name, cast):
         return "get", "/api/v1/public/receptions/", None, expect(200, anonymous=200)
     if name == "public-disclosure":
         return "get", f"/api/v1/public/disclosures/{cast.beijie.code}/", None, expect(200, anonymous=200)
+    if name == "public-privacy-notice":
+        path = f"/api/v1/public/cases/privacy-notice/?community={cast.beijie.code}"
+        return "get", path, None, expect(200, anonymous=200)
+    if name == "reveal":
+        # the resident's full phone: the office of the case's community only, even for the assignee
+        c = _case(cast, CaseState.ASSIGNED)
+        payload = {"reason": "回电告知办理进展"}
+        return "post", f"/api/v1/cases/{c.pk}/reveal/", payload, office(200, officer=403)
+    if name == "erase":
+        c = _case(cast, CaseState.ASSIGNED)
+        payload = {"reason": "居民来电申请删除个人信息"}
+        return "post", f"/api/v1/cases/{c.pk}/erase/", payload, office(200, officer=403)
+    if name == "diary-retrieve":
+        entry = services.diary_add(
+            by=cast.officer, visited_on=timezone.localdate(), household="1号楼", heard="漏水"
+        )
+        return "get", f"/api/v1/diary/{entry.pk}/", None, office(200, officer=200)
+    if name == "mailboxes-retrieve":
+        box = services.mailbox_save(
+            community=cast.beijie, by=cast.secretary, location="1号院", keeper=cast.member
+        )
+        return "get", f"/api/v1/mailboxes/{box.pk}/", None, office(200, member=200)
+    if name == "receptions-retrieve":
+        day = services.reception_schedule(
+            community=cast.beijie,
+            by=cast.secretary,
+            kind=ReceptionKind.DEPUTIES,
+            year=2027,
+            month=1,
+            host_name="周明",
+        )
+        return "get", f"/api/v1/receptions/{day.pk}/", None, office(200, deputy=200)
+    if name == "forums-retrieve":
+        forum = services.forum_record(
+            community=cast.beijie,
+            by=cast.secretary,
+            held_on=timezone.localdate(),
+            title="恳谈会",
+            attendees=[{"name": "孙海", "role": "镇领导"}],
+        )
+        return "get", f"/api/v1/forums/{forum.pk}/", None, office(200)
+    if name == "time-limits-list":
+        return "get", "/api/v1/time-limits/", None, ALL_READ
+    if name == "time-limits-retrieve":
+        row = services.time_limit_set(
+            community=cast.beijie, by=cast.secretary, handling_type="promised", working_days=4
+        )
+        return "get", f"/api/v1/time-limits/{row.pk}/", None, COMMUNITY_READ
+    if name == "disclosures-list":
+        return "get", "/api/v1/disclosures/", None, ALL_READ
+    if name == "disclosures-retrieve":
+        row = services.disclosure_save(
+            community=cast.beijie, by=cast.secretary, kind="discipline", body="不得吃拿卡要"
+        )
+        return "get", f"/api/v1/disclosures/{row.pk}/", None, COMMUNITY_READ
+    if name == "announcements-retrieve":
+        row = services.announcement_publish(
+            community=cast.beijie, by=cast.secretary, category="conscription", title="征兵", body="报名"
+        )
+        return "get", f"/api/v1/announcements/{row.pk}/", None, COMMUNITY_READ
+    if name == "workdays-delete":
+        # every login of 城关镇 sees the town's rows (403: only the town edits); other logins do not (404)
+        row = services.workday_override_save(
+            by=cast.town, date=dt.date(2027, 1, 1), is_working_day=False, name="元旦", town=cast.town_obj
+        )
+        expected = expect(403, town=204, liaison=404, other_town=404, other_liaison=404, outsider=404)
+        return "delete", f"/api/v1/workday-overrides/{row.pk}/", None, expected
     raise AssertionError(name)
 
 
-ROUTES = [
-    "list",
-    "mine",
-    "intake",
-    "retrieve",
-    "classify",
-    "assign",
-    "start",
-    "request-documents",
-    "documents-received",
-    "escalate",
-    "higher-reply",
-    "refer",
-    "resolve",
-    "schedule-visit",
-    "feedback",
-    "rate",
-    "reopen",
-    "close",
-    "suggestions",
-    "duplicates",
-    "notice",
-    "groups-list",
-    "groups-create",
-    "groups-retrieve",
-    "groups-add",
-    "groups-reply",
-    "mailboxes-list",
-    "mailboxes-create",
-    "mailboxes-open",
-    "mailboxes-missed",
-    "diary-list",
-    "diary-create",
-    "diary-to-case",
-    "receptions-list",
-    "receptions-create",
-    "receptions-items",
-    "forums-list",
-    "forums-create",
-    "time-limits-create",
-    "disclosures-create",
-    "announcements-create",
-    "announcements-list",
-    "workdays-list",
-    "workdays-create",
-    "workdays-warning",
-    "public-submit",
-    "public-lookup",
-    "public-rate",
-    "public-receptions",
-    "public-disclosure",
-]
+# route → the OpenAPI operation (method, path template) it exercises; the matrix test checks each
+# request against it, and tests/security/test_matrix_coverage.py checks that every operation of the
+# schema is here, in another matrix, or public.
+OPERATIONS = {
+    "list": ("GET", "/api/v1/cases/"),
+    "mine": ("GET", "/api/v1/cases/mine/"),
+    "intake": ("POST", "/api/v1/cases/"),
+    "retrieve": ("GET", "/api/v1/cases/{id}/"),
+    "classify": ("POST", "/api/v1/cases/{id}/classify/"),
+    "assign": ("POST", "/api/v1/cases/{id}/assign/"),
+    "start": ("POST", "/api/v1/cases/{id}/start/"),
+    "request-documents": ("POST", "/api/v1/cases/{id}/request-documents/"),
+    "documents-received": ("POST", "/api/v1/cases/{id}/documents-received/"),
+    "escalate": ("POST", "/api/v1/cases/{id}/escalate/"),
+    "higher-reply": ("POST", "/api/v1/cases/{id}/higher-reply/"),
+    "refer": ("POST", "/api/v1/cases/{id}/refer/"),
+    "resolve": ("POST", "/api/v1/cases/{id}/resolve/"),
+    "schedule-visit": ("POST", "/api/v1/cases/{id}/schedule-visit/"),
+    "feedback": ("POST", "/api/v1/cases/{id}/feedback/"),
+    "rate": ("POST", "/api/v1/cases/{id}/rate/"),
+    "reopen": ("POST", "/api/v1/cases/{id}/reopen/"),
+    "close": ("POST", "/api/v1/cases/{id}/close/"),
+    "suggestions": ("GET", "/api/v1/cases/{id}/suggestions/"),
+    "duplicates": ("GET", "/api/v1/cases/{id}/duplicates/"),
+    "notice": ("GET", "/api/v1/cases/{id}/notice/"),
+    "reveal": ("POST", "/api/v1/cases/{id}/reveal/"),
+    "erase": ("POST", "/api/v1/cases/{id}/erase/"),
+    "groups-list": ("GET", "/api/v1/case-groups/"),
+    "groups-create": ("POST", "/api/v1/case-groups/"),
+    "groups-retrieve": ("GET", "/api/v1/case-groups/{id}/"),
+    "groups-add": ("POST", "/api/v1/case-groups/{id}/add-cases/"),
+    "groups-reply": ("POST", "/api/v1/case-groups/{id}/reply/"),
+    "mailboxes-list": ("GET", "/api/v1/mailboxes/"),
+    "mailboxes-create": ("POST", "/api/v1/mailboxes/"),
+    "mailboxes-retrieve": ("GET", "/api/v1/mailboxes/{id}/"),
+    "mailboxes-open": ("POST", "/api/v1/mailboxes/{id}/open/"),
+    "mailboxes-missed": ("GET", "/api/v1/mailboxes/missed/"),
+    "diary-list": ("GET", "/api/v1/diary/"),
+    "diary-create": ("POST", "/api/v1/diary/"),
+    "diary-retrieve": ("GET", "/api/v1/diary/{id}/"),
+    "diary-to-case": ("POST", "/api/v1/diary/{id}/to-case/"),
+    "receptions-list": ("GET", "/api/v1/receptions/"),
+    "receptions-create": ("POST", "/api/v1/receptions/"),
+    "receptions-retrieve": ("GET", "/api/v1/receptions/{id}/"),
+    "receptions-items": ("POST", "/api/v1/receptions/{id}/items/"),
+    "forums-list": ("GET", "/api/v1/forums/"),
+    "forums-create": ("POST", "/api/v1/forums/"),
+    "forums-retrieve": ("GET", "/api/v1/forums/{id}/"),
+    "time-limits-list": ("GET", "/api/v1/time-limits/"),
+    "time-limits-create": ("POST", "/api/v1/time-limits/"),
+    "time-limits-retrieve": ("GET", "/api/v1/time-limits/{id}/"),
+    "disclosures-list": ("GET", "/api/v1/disclosures/"),
+    "disclosures-create": ("POST", "/api/v1/disclosures/"),
+    "disclosures-retrieve": ("GET", "/api/v1/disclosures/{id}/"),
+    "announcements-list": ("GET", "/api/v1/announcements/"),
+    "announcements-create": ("POST", "/api/v1/announcements/"),
+    "announcements-retrieve": ("GET", "/api/v1/announcements/{id}/"),
+    "workdays-list": ("GET", "/api/v1/workday-overrides/"),
+    "workdays-create": ("POST", "/api/v1/workday-overrides/"),
+    "workdays-warning": ("GET", "/api/v1/workday-overrides/warning/"),
+    "workdays-delete": ("DELETE", "/api/v1/workday-overrides/{id}/"),
+    "public-submit": ("POST", "/api/v1/public/cases/"),
+    "public-lookup": ("POST", "/api/v1/public/cases/lookup/"),
+    "public-rate": ("POST", "/api/v1/public/cases/rate/"),
+    "public-privacy-notice": ("GET", "/api/v1/public/cases/privacy-notice/"),
+    "public-receptions": ("GET", "/api/v1/public/receptions/"),
+    "public-disclosure": ("GET", "/api/v1/public/disclosures/{code}/"),
+}
+ROUTES = list(OPERATIONS)
+
+
+def covered_operations() -> set[tuple[str, str]]:
+    """(METHOD, OpenAPI path) of every operation this matrix exercises."""
+    return set(OPERATIONS.values())
+
+
+def _is_operation(method: str, path: str, operation: tuple[str, str]) -> bool:
+    """Does the request (method, concrete path) call the operation (METHOD, path template)?"""
+    template = re.escape(operation[1])
+    pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", template)
+    return method.upper() == operation[0] and re.fullmatch(pattern, path.split("?")[0]) is not None
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("route", ROUTES)
 def test_cases_permission_matrix(cast, as_user, route, persona):
     method, path, payload, expected = setup_route(route, cast)
+    assert _is_operation(method, path, OPERATIONS[route]), (route, method, path)
     client = as_user(persona)
     response = (
         getattr(client, method)(path, payload, format="json")
@@ -355,3 +469,113 @@ def test_a_foreign_community_case_is_404_for_every_action(cast, as_user):
     assert client.get(f"/api/v1/cases/{foreign.pk}/").status_code == 404
     for action in ["classify", "assign", "start", "resolve", "escalate", "rate", "close", "reopen"]:
         assert client.post(f"/api/v1/cases/{foreign.pk}/{action}/", {}, format="json").status_code == 404
+
+
+# ------------------------------------------------------------------------- lists never show foreign rows
+
+# list → the model of its rows and the lookup from a row to its community
+LIST_ROWS = {
+    "/api/v1/cases/": (Case, "community_id"),
+    "/api/v1/cases/mine/": (Case, "community_id"),
+    "/api/v1/case-groups/": (ThematicGroup, "community_id"),
+    "/api/v1/mailboxes/": (Mailbox, "community_id"),
+    "/api/v1/mailboxes/missed/": (Mailbox, "community_id"),
+    "/api/v1/diary/": (DiaryEntry, "officer__community_id"),
+    "/api/v1/receptions/": (ReceptionDay, "community_id"),
+    "/api/v1/forums/": (Forum, "community_id"),
+    "/api/v1/time-limits/": (HandlingTimeLimit, "community_id"),
+    "/api/v1/disclosures/": (Disclosure, "community_id"),
+    "/api/v1/announcements/": (Announcement, "community_id"),
+}
+
+
+def _community_rows(community, *, by, worker, keeper, officer):
+    """One row of every listed kind in `community`, made by its office (`by`); the case goes to `worker`."""
+    make_case(community, by=by, state=CaseState.ASSIGNED, worker=worker)
+    services.group_create(community=community, by=by, title="路灯", cases=[])
+    services.mailbox_save(community=community, by=by, location="1号院", keeper=keeper)
+    services.diary_add(by=officer, visited_on=timezone.localdate(), household="1号楼", heard="漏水")
+    services.reception_schedule(
+        community=community, by=by, kind=ReceptionKind.DEPUTIES, year=2027, month=1, host_name="周明"
+    )
+    services.forum_record(
+        community=community,
+        by=by,
+        held_on=timezone.localdate(),
+        title="恳谈会",
+        attendees=[{"name": "孙海", "role": "镇领导"}],
+    )
+    services.time_limit_set(community=community, by=by, handling_type="promised", working_days=4)
+    services.disclosure_save(community=community, by=by, kind="discipline", body="不得吃拿卡要")
+    services.announcement_publish(
+        community=community, by=by, category="conscription", title="征兵", body="报名"
+    )
+
+
+@pytest.fixture
+def two_communities(cast):
+    """Rows of every listed kind in 北街 and in 长城 (where 长城's own officer keeps the diary)."""
+    cc_officer = f.UserFactory(username="cc_officer")
+    f.RoleFactory(user=cc_officer, role=Role.OFFICER, community=cast.changcheng)
+    f.OfficerFactory(
+        community=cast.changcheng, person=f.PersonFactory(community=cast.changcheng, user=cc_officer)
+    )
+    _community_rows(
+        cast.beijie, by=cast.secretary, worker=cast.officer, keeper=cast.member, officer=cast.officer
+    )
+    _community_rows(
+        cast.changcheng,
+        by=cast.other_secretary,
+        worker=cast.other_secretary,
+        keeper=cast.other_secretary,
+        officer=cc_officer,
+    )
+    # installed long ago and never opened: both boxes were missed on the last working day
+    Mailbox.objects.update(installed_on=dt.date(2020, 1, 1))
+
+
+def _rows(response) -> list[dict]:
+    """The rows of a list answer (paged or not); a 403 shows no rows."""
+    if response.status_code == 403:
+        return []
+    assert response.status_code == 200, response.content[:300]
+    data = response.json()
+    return data["results"] if isinstance(data, dict) else data
+
+
+@pytest.mark.parametrize("path", list(LIST_ROWS))
+def test_no_list_shows_a_row_of_another_community(cast, as_user, two_communities, path):
+    model, to_community = LIST_ROWS[path]
+    home = home_communities(cast)
+    seen_anywhere = set()
+    for persona in PERSONAS[:-1]:
+        ids = {row["id"] for row in _rows(as_user(persona).get(path, {"page_size": 200}))}
+        found = dict(model.objects.filter(pk__in=ids).values_list("pk", to_community))
+        assert set(found) == ids, (path, persona)
+        communities = set(found.values())
+        assert communities <= home[persona], (path, persona, communities)
+        seen_anywhere |= communities
+    # both communities' rows exist and are listed to someone, so a leak of either would have shown
+    assert seen_anywhere == {cast.beijie.pk, cast.changcheng.pk}
+
+
+def test_workday_overrides_list_only_the_personas_own_town_and_the_nationwide_rows(cast, as_user):
+    """The working-day table belongs to a town, not a community: nationwide rows are everyone's."""
+    admin = f.UserFactory(username="root", is_superuser=True, is_staff=True)
+    services.workday_override_save(by=admin, date=dt.date(2027, 2, 7), is_working_day=True, name="调休")
+    services.workday_override_save(
+        by=cast.town, date=dt.date(2027, 1, 1), is_working_day=False, name="元旦", town=cast.town_obj
+    )
+    services.workday_override_save(
+        by=cast.other_town,
+        date=dt.date(2027, 1, 2),
+        is_working_day=False,
+        name="东关",
+        town=cast.other_town_obj,
+    )
+    chengguan, dongguan = cast.town_obj.pk, cast.other_town_obj.pk
+    towns = {persona: {chengguan} for persona in PERSONAS[:-1] if persona not in {"other_town"}}
+    towns.update(other_town={dongguan}, liaison=set(), other_liaison=set(), outsider=set())
+    for persona, own in towns.items():
+        rows = _rows(as_user(persona).get("/api/v1/workday-overrides/"))
+        assert {row["town"] for row in rows} == own | {None}, persona

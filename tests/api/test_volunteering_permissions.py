@@ -9,6 +9,7 @@ Each persona's request runs in a savepoint that is rolled back, so all of them m
 """
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -16,7 +17,7 @@ import time_machine
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from tests.conftest import ROLE_NAMES
+from tests.conftest import ROLE_NAMES, home_communities
 from tests.volunteering.factories import (
     ClaimFactory,
     GoodFactory,
@@ -34,10 +35,19 @@ from tests.volunteering.factories import (
 from volunteering import checkin
 from volunteering.models import (
     ConductNote,
+    DonatedGood,
     GoodHandout,
+    Pairing,
+    PostClaim,
+    Programme,
     ProgrammeKind,
     RecordSource,
     RecordStatus,
+    ServiceItem,
+    ServicePost,
+    ServiceRecord,
+    SignUp,
+    SkillListing,
     TeamMember,
 )
 
@@ -292,6 +302,14 @@ def _id(route):
     return f"{method.upper()} {path}"
 
 
+def covered_operations() -> set[tuple[str, str]]:
+    """(METHOD, OpenAPI path) of every route in the table, for tests/security/test_matrix_coverage.py."""
+    return {
+        (method.upper(), API + re.sub(r"\{\w+\}", "{id}", path.split("?")[0]))
+        for method, path, _, _ in ROUTES
+    }
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=[_id(r) for r in ROUTES])
 def test_volunteering_route_answers_each_persona_as_expected(cast, world, route):
     method, path, body, expected = route
@@ -314,32 +332,76 @@ def test_volunteering_route_answers_each_persona_as_expected(cast, world, route)
     assert actual == expected
 
 
-LISTS = [
-    "posts/",
-    "claims/",
-    "team/",
-    "items/",
-    "signups/",
-    "records/",
-    "programmes/",
-    "pairings/",
-    "goods/",
-    "skills/",
-    "policies/",
-]
+# list → the model of its rows and the lookup from a row to its community (None: rows are per community,
+# named by their "community" field)
+LISTS = {
+    "posts/": (ServicePost, "community_id"),
+    "claims/": (PostClaim, "post__community_id"),
+    "team/": (TeamMember, "community_id"),
+    "items/": (ServiceItem, "community_id"),
+    "signups/": (SignUp, "item__community_id"),
+    "records/": (ServiceRecord, "item__community_id"),
+    "programmes/": (Programme, "community_id"),
+    "pairings/": (Pairing, "programme__community_id"),
+    "goods/": (DonatedGood, "programme__community_id"),
+    "skills/": (SkillListing, "programme__community_id"),
+    "policies/": (None, "community"),
+    "conduct-notes/": (ConductNote, "community_id"),
+    "handouts/": (GoodHandout, "good__programme__community_id"),
+}
 
 
-@pytest.mark.parametrize("path", LISTS)
-def test_lists_show_nothing_of_beijie_to_other_communities_employers_and_strangers(cast, world, path):
+@pytest.fixture
+def changcheng(cast, world):
+    """长城's counterpart of each listed row, next to 北街's (`world`), so a list that crosses over shows it."""
     with time_machine.travel(NOW, tick=False):
-        for name in OUTSIDE:
+        person = registered_member(cast.changcheng)
+        post = PostFactory(community=cast.changcheng)
+        ClaimFactory(post=post, person=person)
+        TeamMember.objects.create(community=cast.changcheng, person=person, joined_on=dt.date(2026, 1, 9))
+        SignUpFactory(
+            item=ItemFactory(community=cast.changcheng, starts_at=at(2026, 3, 20, 9)), person=person
+        )
+        RecordFactory(item=ItemFactory(community=cast.changcheng, starts_at=at(2026, 3, 7, 9)), person=person)
+        shop = ProgrammeFactory(community=cast.changcheng, kind=ProgrammeKind.LOVE_SUPERMARKET)
+        PairingFactory(programme=shop, person=person)
+        good = GoodFactory(programme=shop)
+        GoodHandout.objects.create(
+            good=good, recipient_name="低保户", quantity=1, handed_out_on=dt.date(2026, 3, 3)
+        )
+        SkillFactory(programme=shop, person=person)
+        ConductNote.objects.create(
+            community=cast.changcheng, person=person, noted_on=dt.date(2026, 3, 2), note="参与巡逻"
+        )
+
+
+def _row_communities(path, rows) -> set[int]:
+    model, to_community = LISTS[path]
+    if model is None:
+        return {row[to_community] for row in rows}
+    ids = {row["id"] for row in rows}
+    found = dict(model.objects.filter(pk__in=ids).values_list("pk", to_community))
+    assert set(found) == ids, path
+    return set(found.values())
+
+
+@pytest.mark.parametrize("path", list(LISTS))
+def test_no_list_shows_a_row_of_a_community_outside_the_personas_own(cast, world, changcheng, path):
+    """Each persona's list holds rows of its own community (or its town's) only; a 403 shows no rows."""
+    home = home_communities(cast)
+    seen_anywhere = set()
+    with time_machine.travel(NOW, tick=False):
+        for name in ROLE_NAMES[:-1]:
             client = APIClient()
             client.force_authenticate(getattr(cast, name))
-            rows = client.get(API + path).json()["results"]
-            if path == "policies/":  # one row per community the persona sees (another town's, or none)
-                assert all(r["community"] != cast.beijie.pk for r in rows), name
-            else:
-                assert rows == [], (name, path)
+            response = client.get(API + path, {"page_size": 200})
+            assert response.status_code in (200, 403), (name, response.status_code)
+            rows = response.json()["results"] if response.status_code == 200 else []
+            communities = _row_communities(path, rows)
+            assert communities <= home[name], (name, path, communities)
+            seen_anywhere |= communities
+    # both communities' rows exist and are listed to someone, so a leak of either would have shown
+    assert seen_anywhere >= {cast.beijie.pk, cast.changcheng.pk}
 
 
 def test_a_member_sees_only_their_own_rows_in_personal_lists(cast, world):
