@@ -7,7 +7,6 @@ from core.validators import BUSINESS_DATES, PAST_DATES, YEARS
 from members.models import Building, Community
 
 from .models import (
-    AnnouncementCategory,
     AssigneeKind,
     Category,
     Channel,
@@ -317,16 +316,3 @@ class GroupReplyForm(Form):
         choices=[c for c in FeedbackMethod.choices if c[0] != FeedbackMethod.HOME_VISIT], label="答复方式"
     )
     reply = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="专题答复")
-
-
-class AnnouncementForm(Form):
-    community = forms.ModelChoiceField(queryset=Community.objects.none(), label="社区")
-    category = forms.ChoiceField(choices=AnnouncementCategory.choices, label="类别")
-    title = forms.CharField(max_length=100, label="标题")
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="内容")
-
-    def __init__(self, *args, communities=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = (
-            communities if communities is not None else Community.objects.none()
-        )

@@ -9,10 +9,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from members.models import Building, Community, Compound, InformationOfficer, Person, ScopedQuerySet
 
-from .states import CLOSED_STATES, OPEN_STATES, CaseState
+from .states import OPEN_STATES, CaseState
 
 
 class Channel(models.TextChoices):
@@ -121,9 +122,6 @@ class CaseQuerySet(ScopedQuerySet):
 
     def not_overdue(self, today):
         return self.exclude(due_on__lt=today, state__in=OPEN_STATES)
-
-    def open(self):
-        return self.exclude(state__in=CLOSED_STATES)
 
 
 class CasePartQuerySet(ScopedQuerySet):
@@ -652,6 +650,11 @@ class Case(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.due_on is not None and self.due_on < today and self.state in OPEN_STATES
+
+    @property
+    def overdue(self) -> bool:
+        """超期 today (templates: the one rule, CaseQuerySet.overdue's, instead of re-deriving it)."""
+        return self.is_overdue(timezone.localdate())
 
     @property
     def resident_display(self) -> str:

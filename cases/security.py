@@ -117,10 +117,3 @@ def mask_text(text: str) -> str:
         return f"{m.group(1)}****{m.group(2)}" if m.group(1) else "*" * len(m.group(0))
 
     return _PHONE.sub(phone, text)
-
-
-def mask_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(len(name) - 1, 1)

@@ -87,11 +87,6 @@ def _require_worker(by: User, case: Case) -> None:
     raise PermissionDenied("只有承办人或本社区工作人员可以办理此件")
 
 
-def _require_case_manager(by: User, case: Case) -> None:
-    if not _is_manager(by, case.community_id):
-        raise PermissionDenied("只有本社区的书记、工作人员或办公室主任可以执行此操作")
-
-
 def _local_date(value: dt.datetime) -> dt.date:
     return timezone.localtime(value).date()
 
@@ -436,7 +431,7 @@ def case_classify(
     note: str = "",
 ) -> Case:
     """五件式 classification; sets the deadline from the community's published limit (or the promised days)."""
-    _require_case_manager(by, case)
+    require_manager(by, case.community_id)
     if handling_type not in HandlingType.values:
         raise DomainError("未知的办件类型", fields={"handling_type": ["未知的办件类型"]})
     locked = _begin(case, "classify")
@@ -489,7 +484,7 @@ def assignee_kinds_for(*, user: User, community_id: int) -> list[str]:
 @transaction.atomic
 def case_assign(*, case: Case, by: User, assignee: User, kind: str | None = None, note: str = "") -> Case:
     """交办 to an information officer, an on-duty member or staff of the case's community."""
-    _require_case_manager(by, case)
+    require_manager(by, case.community_id)
     kinds = assignee_kinds_for(user=assignee, community_id=case.community_id)
     if not kinds or (kind and kind not in kinds):
         raise DomainError(
@@ -578,7 +573,7 @@ def case_documents_received(*, case: Case, by: User, note: str = "") -> Case:
 @transaction.atomic
 def case_escalate(*, case: Case, by: User, to_unit: str, note: str = "") -> Case:
     """上报件: beyond the community's authority; waits for the higher level (no community deadline meanwhile)."""
-    _require_case_manager(by, case)
+    require_manager(by, case.community_id)
     to_unit = _text(to_unit, "to_unit", "上报单位", max_chars=100)
     locked = _begin(case, "escalate")
     _commit(
@@ -600,7 +595,7 @@ def case_escalate(*, case: Case, by: User, to_unit: str, note: str = "") -> Case
 @transaction.atomic
 def case_record_higher_reply(*, case: Case, by: User, reply: str, replied_on: dt.date) -> Case:
     """The higher level answered: the resident must be answered within 3 working days of `replied_on`."""
-    _require_case_manager(by, case)
+    require_manager(by, case.community_id)
     reply = _text(reply, "reply", "上级批复内容")
     if replied_on > timezone.localdate():
         raise DomainError("批复日期不能晚于今天", fields={"replied_on": ["批复日期不能晚于今天"]})
@@ -625,7 +620,7 @@ def case_record_higher_reply(*, case: Case, by: User, reply: str, replied_on: dt
 @transaction.atomic
 def case_refer(*, case: Case, by: User, department: str, explanation: str) -> Case:
     """提议件: not the community's business — explained, and the resident is directed to the department."""
-    _require_case_manager(by, case)
+    require_manager(by, case.community_id)
     department = _text(department, "department", "建议办理的部门", max_chars=100)
     explanation = _text(explanation, "explanation", "解释说明")
     locked = _begin(case, "refer")
@@ -712,7 +707,7 @@ def case_give_feedback(
 def case_rate(*, case: Case, rating: str, comment: str = "", by: User | None = None) -> Case:
     """满意度评价 by the resident online (`by=None`) or recorded by staff. 不满意 reopens the case."""
     if by is not None:
-        _require_case_manager(by, case)
+        require_manager(by, case.community_id)
     if rating not in Rating.values:
         raise DomainError("请选择满意度", fields={"rating": ["满意 / 基本满意 / 不满意"]})
     comment = (comment or "").strip()[:500]
@@ -782,14 +777,14 @@ def _reopen(case: Case, *, by: User | None, reason: str, by_resident: bool = Fal
 
 @transaction.atomic
 def case_reopen(*, case: Case, by: User, reason: str) -> Case:
-    _require_case_manager(by, case)
+    require_manager(by, case.community_id)
     return _reopen(case, by=by, reason=_text(reason, "reason", "重新办理的原因", max_chars=300))
 
 
 @transaction.atomic
 def case_close(*, case: Case, by: User, note: str = "") -> Case:
     """归档. From 已反馈 (the resident did not rate) a note is required."""
-    _require_case_manager(by, case)
+    require_manager(by, case.community_id)
     locked = _begin(case, "close")
     if locked.state == CaseState.FEEDBACK_GIVEN and not (note or "").strip():
         raise DomainError("居民未评价时归档须说明情况", fields={"note": ["请说明未评价的情况"]})
@@ -1275,8 +1270,6 @@ def workday_override_save(
     row, _ = WorkdayOverride.objects.update_or_create(
         date=date, town=town, defaults={"is_working_day": is_working_day, "name": (name or "").strip()[:50]}
     )
-    transaction.on_commit(workdays.clear_cache)
-    workdays.clear_cache()
     return row
 
 
@@ -1286,8 +1279,6 @@ def workday_override_delete(*, by: User, override: WorkdayOverride) -> None:
     if not (scope.is_superuser or (override.town_id is not None and scope.supervises_town(override.town_id))):
         raise PermissionDenied("只有本镇的管理人员可以调整工作日")
     override.delete()
-    transaction.on_commit(workdays.clear_cache)
-    workdays.clear_cache()
 
 
 # ------------------------------------------------------------------------------------------ supervision

@@ -29,7 +29,7 @@ from .models import (
     ReceptionKind,
     ThematicGroup,
 )
-from .states import OPEN_STATES, CaseState, allowed_actions
+from .states import CaseState, allowed_actions
 
 PAGE_SIZE = 30
 
@@ -83,7 +83,6 @@ def case_list(request):
             "page": page,
             "today": timezone.localdate(),
             "query": query.urlencode(),
-            "open_states": OPEN_STATES,
             "section": "cases",
             "is_manager": bool(scope.managed_community_ids) or scope.is_superuser,
         },
@@ -215,7 +214,6 @@ def overdue(request):
             "cases": cases,
             "missed": missed,
             "today": timezone.localdate(),
-            "open_states": OPEN_STATES,
             "section": "overdue",
         },
     )
@@ -232,7 +230,6 @@ def my_cases(request):
         {
             "work": selectors.my_work(request.user),
             "today": timezone.localdate(),
-            "open_states": OPEN_STATES,
             "section": "my_cases",
         },
     )

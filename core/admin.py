@@ -247,23 +247,7 @@ class WorkdayOverrideAdmin(SuperuserWritesOnlyMixin, admin.ModelAdmin):
     search_fields = ["name", "date"]
     date_hierarchy = "date"
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        from . import workdays
-
-        workdays.clear_cache()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        from . import workdays
-
-        workdays.clear_cache()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        from . import workdays
-
-        workdays.clear_cache()
+    # the working-day cache is cleared by core.workdays' save/delete receivers, admin bulk deletes included
 
 
 from .models import AccessLog, AuditEvent  # noqa: E402

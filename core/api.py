@@ -88,13 +88,6 @@ def server_error_response(exc, context):
     )
 
 
-def error_response(message: str, *, code: str = "invalid", fields: dict | None = None, status_code=400):
-    return Response(
-        {"error": {"code": code, "message": message, "fields": fields or {}}},
-        status=status_code or status.HTTP_400_BAD_REQUEST,
-    )
-
-
 class ScopedQuerysetMixin:
     """Every API view starts from `Model.objects.visible_to(user)`; nothing filters by tenant by hand.
 

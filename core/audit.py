@@ -30,7 +30,6 @@ import datetime as dt
 import ipaddress
 import json
 import logging
-import re
 import uuid
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -42,7 +41,7 @@ from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, Val
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from .security import current_request_id
+from .security import current_request_id, mask_personal_numbers
 
 logger = logging.getLogger("core.audit")
 
@@ -75,9 +74,6 @@ _QUALIFIED = {
     "members.RosterImport.rows": "omit",  # the uploaded spreadsheet, ID numbers and all
     "members.RosterImport.errors": "omit",
 }
-
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 
 
 # ------------------------------------------------------------------------------------------- context
@@ -305,12 +301,10 @@ def _plain(value):
 
 
 def _scrub(value):
-    """Mask phone and ID numbers wherever they appear in free text (and inside JSON values)."""
-    from members.validators import mask_id_number, mask_mobile
-
+    """Mask phone and ID numbers wherever they appear in free text (and inside JSON values), as the log
+    filter does (core.security.mask_personal_numbers)."""
     if isinstance(value, str):
-        value = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), value)
-        value = _MOBILE_IN_TEXT.sub(lambda m: mask_mobile(m.group()), value)
+        value = mask_personal_numbers(value)
         return value if len(value) <= MAX_TEXT else value[:MAX_TEXT] + "…"
     if isinstance(value, list):
         return [_scrub(v) for v in value]

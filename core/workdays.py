@@ -25,6 +25,7 @@ import threading
 import time
 
 import chinese_calendar
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 CACHE_SECONDS = 300
@@ -40,8 +41,15 @@ def clear_cache(*args, **kwargs) -> None:
         _cache.clear()
 
 
-post_save.connect(clear_cache, sender="core.WorkdayOverride", dispatch_uid="workdays-clear-save")
-post_delete.connect(clear_cache, sender="core.WorkdayOverride", dispatch_uid="workdays-clear-delete")
+def _override_changed(*args, **kwargs) -> None:
+    """Any save or delete of a WorkdayOverride (services, admin, shell): clear now, and again once the
+    transaction commits, so a request that reloaded the old rows in between does not keep them."""
+    clear_cache()
+    transaction.on_commit(clear_cache)
+
+
+post_save.connect(_override_changed, sender="core.WorkdayOverride", dispatch_uid="workdays-clear-save")
+post_delete.connect(_override_changed, sender="core.WorkdayOverride", dispatch_uid="workdays-clear-delete")
 
 
 def _town_id(town) -> int | None:

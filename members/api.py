@@ -1,6 +1,6 @@
 """REST API of the members app (/api/v1/…). Every view starts from `visible_to(user)`; writes call services."""
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -23,7 +23,6 @@ from core.security import FormParser, MultiPartParser
 
 from . import privacy, selectors, services
 from .models import (
-    ACTIVE_REGISTRATION_STATUSES,
     Building,
     Community,
     Compound,
@@ -105,8 +104,7 @@ class FeedbackSheetOrderingFilter(OrderingFilter):
 
     def get_valid_fields(self, queryset, view, context=None):
         valid = super().get_valid_fields(queryset, view, context or {})
-        scope = scope_for(view.request.user)
-        if scope.employer_ids and not scope.is_superuser:
+        if privacy.has_employer_view(view.request.user):
             valid = [(name, label) for name, label in valid if name in privacy.EMPLOYER_FEEDBACK_FIELDS]
         return valid
 
@@ -288,11 +286,10 @@ class PersonViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def optimise(self, qs):
-        active = Registration.objects.filter(person=OuterRef("pk"), status__in=ACTIVE_REGISTRATION_STATUSES)
         related = ["membership"]
         if scope_for(self.request.user).employer_ids:
             related += ["community", "membership__employer"]  # the names on the feedback sheet
-        return qs.select_related(*related).annotate(registration_status=Subquery(active.values("status")[:1]))
+        return selectors.with_registration_status(qs.select_related(*related))
 
     def row_owner(self, person) -> dict:
         return {"person_id": person.pk, "community_id": person.community_id}
@@ -328,8 +325,7 @@ class PersonViewSet(
     def reveal(self, request, pk=None):
         """查看完整号码: the office of the person's community, with a reason (an AccessLog row)."""
         person = self.get_object()
-        if not scope_for(request.user).manages(person.community_id):
-            raise services.PermissionDenied("只有本社区的管理人员可以查看完整号码")
+        services.require_manager(request.user, person.community_id)
         payload = RevealSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         values = privacy.reveal(

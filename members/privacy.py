@@ -96,13 +96,19 @@ def number_search_q(user, term: str, *, fields, community_field: str = "communit
     return q & Q(**{f"{community_field}__in": sorted(community_ids)})
 
 
+def has_employer_view(user) -> bool:
+    """Whether some rows reach `user` only as a member's employer (an employer role, not a superuser)."""
+    scope = scope_for(user)
+    return bool(scope.employer_ids) and not scope.is_superuser
+
+
 def reads_as_employer(user, *, person_id: int | None, community_id: int | None) -> bool:
     """Whether `user` reads this member's row only as the member's employer (单位党组织), not as the office of
     the community, the member themself or a superuser, and so gets EMPLOYER_FEEDBACK_FIELDS only.
     `community_id` is the row's community (the person's, or the registration's)."""
-    scope = scope_for(user)
-    if scope.is_superuser or not scope.employer_ids:
+    if not has_employer_view(user):
         return False
+    scope = scope_for(user)
     if person_id is not None and person_id == scope.person_id:
         return False
     return community_id not in scope.managed_community_ids
@@ -112,9 +118,9 @@ def beyond_employer_view(user, queryset, *, community: str = "community_id", per
     """`queryset` narrowed to the rows `user` sees other than as the members' employer. A filter on a field
     that is not on the feedback sheet goes through this, so it cannot tell a liaison what it does not show
     (who lives in building 5). A no-op for anyone without an employer role."""
-    scope = scope_for(user)
-    if scope.is_superuser or not scope.employer_ids:
+    if not has_employer_view(user):
         return queryset
+    scope = scope_for(user)
     q = Q(**{f"{community}__in": scope.managed_community_ids})
     if scope.person_id:
         q |= Q(**{person: scope.person_id})

@@ -66,9 +66,6 @@ class Scope:
     def supervises_town(self, town_id: int | None) -> bool:
         return self.is_superuser or town_id in self.town_ids
 
-    def has_role(self, *roles) -> bool:
-        return self.is_superuser or bool(self.roles.intersection(roles))
-
 
 ANONYMOUS_SCOPE = Scope()
 

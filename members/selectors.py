@@ -3,11 +3,10 @@ searching people by name or number."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from . import privacy
 from .models import (
-    ACTIVE_REGISTRATION_STATUSES,
     Community,
     InformationOfficer,
     MemberCategory,
@@ -40,10 +39,20 @@ def search_people(rows, user, q: str, *, prefix: str = ""):
     return rows.filter(person_search_q(user, q, prefix=prefix))
 
 
+def _active_registration():
+    return Registration.objects.active().filter(person=OuterRef("pk"))
+
+
+def with_registration_status(people):
+    """`people` annotated with the status of their active registration (None when there is none)."""
+    return people.annotate(registration_status=Subquery(_active_registration().values("status")[:1]))
+
+
 def unregistered_in_service(people_qs):
     """In-service members (known from the roster/employer lists) with no active registration."""
-    active = Registration.objects.filter(person=OuterRef("pk"), status__in=ACTIVE_REGISTRATION_STATUSES)
-    return people_qs.filter(membership__category=MemberCategory.IN_SERVICE).exclude(Exists(active))
+    return people_qs.filter(membership__category=MemberCategory.IN_SERVICE).exclude(
+        Exists(_active_registration())
+    )
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from members.models import Building, Community, Person, ScopedQuerySet
 
@@ -428,7 +429,8 @@ class SkillListing(models.Model):
     availability = models.CharField("可服务时间", max_length=100, blank=True)
     is_active = models.BooleanField("有效", default=True)
     # volunteering.retention: the contact phone of a withdrawn listing is blanked SKILL_PHONE_RETENTION_DAYS
-    # after this (a listing switched off in the admin, without it, counts from `created_at`).
+    # after this. save() keeps it in step with is_active, however the listing is switched (the service,
+    # the admin); a listing switched off before it was recorded counts from `created_at`.
     withdrawn_at = models.DateTimeField("撤下时间", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -448,6 +450,15 @@ class SkillListing(models.Model):
 
     def __str__(self):
         return f"{self.skill} · {self.person}"
+
+    def save(self, *args, **kwargs):
+        withdrawn_at = None if self.is_active else (self.withdrawn_at or timezone.now())
+        if withdrawn_at != self.withdrawn_at:
+            self.withdrawn_at = withdrawn_at
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "withdrawn_at"}
+        super().save(*args, **kwargs)
 
 
 # --------------------------------------------------------------------------------------- service items

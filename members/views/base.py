@@ -7,13 +7,13 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
+from django.db.models import Case, CharField, F, Value, When
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.errors import DomainError
 
-from ..models import ACTIVE_REGISTRATION_STATUSES, Person, Registration, RegistrationEvent, RegistrationStatus
+from ..models import Person, RegistrationEvent, RegistrationStatus
 from ..privacy import shown_id_number, shown_mobile
 from ..roles import scope_for
 
@@ -83,11 +83,6 @@ def managed_people(user):
     return Person.objects.visible_to(user).managed_by(user)
 
 
-def with_registration_status(people):
-    active = Registration.objects.filter(person=OuterRef("pk"), status__in=ACTIVE_REGISTRATION_STATUSES)
-    return people.annotate(registration_status=Subquery(active.values("status")[:1]))
-
-
 EVENT_ACTIONS = {
     RegistrationStatus.SUBMITTED: "提交报到",
     RegistrationStatus.CONFIRMED: "确认报到",
@@ -120,17 +115,14 @@ def registration_state(person) -> tuple[str, str]:
     return "—", ""
 
 
-def decorate_people(rows, *, user=None, masked: bool = True):
+def decorate_people(rows, *, user=None):
     """Registration labels and the numbers as `user` may see them (members.privacy), so templates never
     read `person.mobile` itself. Lists pass no user: a page of many people shows every number masked, to
     everyone (the minimum necessary); a person's own page passes the user. `mobile_full` is set only when
     the number is shown in full (the tel: link)."""
     for person in rows:
         person.registration_label, person.registration_badge = registration_state(person)
-        if masked:
-            person.mobile_masked = shown_mobile(user, person, person.mobile)
-            person.id_number_masked = shown_id_number(user, person, person.id_number)
-            person.mobile_full = (
-                person.mobile if person.mobile and person.mobile_masked == person.mobile else ""
-            )
+        person.mobile_masked = shown_mobile(user, person, person.mobile)
+        person.id_number_masked = shown_id_number(user, person, person.id_number)
+        person.mobile_full = person.mobile if person.mobile and person.mobile_masked == person.mobile else ""
     return rows

@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..roles import Role, scope_for
 from ..serializers import PersonForEmployerSerializer
-from .base import forbidden, is_office, page, paginate, with_registration_status
+from .base import forbidden, is_office, page, paginate
 
 
 def community_table(communities):
@@ -114,7 +114,9 @@ def home(request):
             waiting=Count("pk", distinct=True, filter=Q(registrations__status=RegistrationStatus.SUBMITTED)),
         )
         context["employer_counts"]["unregistered"] = selectors.unregistered_in_service(in_service).count()
-        people = with_registration_status(in_service).select_related("community", "membership__employer")
+        people = selectors.with_registration_status(in_service).select_related(
+            "community", "membership__employer"
+        )
         context["employer_page"] = paginate(
             request, people.order_by("membership__employer__name", "name", "pk")
         )

@@ -37,13 +37,12 @@ from .base import (
     paginate,
     posted,
     registration_events,
-    with_registration_status,
 )
 
 
 def roster_people(request, form):
     """The managed people, narrowed by whichever filters of `form` are valid."""
-    people = with_registration_status(managed_people(request.user)).select_related(
+    people = selectors.with_registration_status(managed_people(request.user)).select_related(
         "community", "building", "membership", "membership__employer"
     )
     form.is_valid()
@@ -129,7 +128,7 @@ def person_reveal(request, pk):
 def person_page(request, pk, *, reveal_form=None):
     user = request.user
     person = get_object_or_404(
-        with_registration_status(managed_people(user)).select_related(
+        selectors.with_registration_status(managed_people(user)).select_related(
             "community", "building", "membership__employer", "user"
         ),
         pk=pk,

@@ -147,3 +147,29 @@ def test_overdue_filter_is_a_query_across_states(cast, as_user):
         not_overdue = {c["id"] for c in client.get("/api/v1/cases/?overdue=false").json()["results"]}
     assert overdue == {late.pk}
     assert {done.pk, fresh.pk} <= not_overdue and late.pk not in not_overdue
+
+
+def test_every_case_list_marks_an_overdue_case_by_the_one_rule(cast, client):
+    # The case rows partial asked the views for `today` and the open states; the thematic-group page
+    # passed neither, so its cases were never marked 超期. Now the rows ask the case (Case.overdue).
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases import services as case_services
+    from cases.models import Case
+    from tests.cases.factories import make_case
+
+    late = make_case(cast.beijie, by=cast.secretary, content="楼顶漏水三天了")
+    closed = make_case(cast.beijie, by=cast.secretary, content="路灯已修好")
+    Case.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=2))
+    Case.objects.filter(pk=closed.pk).update(
+        due_on=timezone.localdate() - dt.timedelta(days=2), state="closed", handling_type="immediate"
+    )
+    group = case_services.group_create(community=cast.beijie, by=cast.secretary, title="漏水", cases=[late])
+    client.force_login(cast.secretary)
+
+    page = client.get(f"/cases/groups/{group.pk}/").content.decode()
+
+    assert '<span class="badge bad">超期</span>' in page
+    assert Case.objects.get(pk=late.pk).overdue and not Case.objects.get(pk=closed.pk).overdue

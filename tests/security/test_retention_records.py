@@ -27,7 +27,7 @@ from tests import factories as f
 from tests.cases.factories import make_case
 from tests.volunteering.factories import GoodFactory, PairingFactory, ProgrammeFactory, SkillFactory
 from volunteering import services as volunteering_services
-from volunteering.models import GoodHandout, PairingStatus, ProgrammeKind
+from volunteering.models import GoodHandout, PairingStatus, ProgrammeKind, SkillListing
 
 SH = ZoneInfo("Asia/Shanghai")
 TODAY = dt.date(2026, 11, 26)
@@ -205,14 +205,17 @@ def test_an_ended_pairing_loses_the_household_two_years_after_the_end_active_one
     recent = ended_pairing(programme, ended_on=ago(729))
     active = PairingFactory(programme=programme, household="李爷爷", address="1单元1", started_on=ago(3000))
 
+    member = old.person_id
+
     assert retention.purge_all(today=TODAY)["pairings"] == 1
 
     old.refresh_from_db()
     recent.refresh_from_db()
     active.refresh_from_db()
     assert (old.household, old.recipient_id, old.address, old.note) == ("", None, "", "")
+    assert member is not None
     assert (old.person_id, old.status, old.started_on, old.ended_on) == (
-        old.person_id,
+        member,
         PairingStatus.ENDED,
         dt.date(2020, 1, 6),
         ago(731),
@@ -244,12 +247,13 @@ def test_a_withdrawn_listing_loses_its_phone_thirty_days_after_the_withdrawal(ca
     assert recent.contact_phone == listed.contact_phone == "13900000000"
 
 
-def test_a_listing_switched_off_in_the_admin_counts_from_its_creation(cast):
+def test_a_listing_switched_off_before_withdrawals_were_recorded_counts_from_its_creation(cast):
     programme = supermarket(cast.beijie)
     with time_machine.travel(at(ago(40)), tick=False):
         old = SkillFactory(programme=programme, is_active=False)
     with time_machine.travel(at(ago(10)), tick=False):
         recent = SkillFactory(programme=programme, is_active=False)
+    SkillListing.objects.filter(pk__in=[old.pk, recent.pk]).update(withdrawn_at=None)  # rows from before
 
     assert retention.purge_all(today=TODAY)["skill_phones"] == 1
 
@@ -325,3 +329,22 @@ def test_the_nightly_task_runs_the_new_purges(cast):
     result = purge_expired_personal_data.delay().get()  # eager in unit tests; today is TODAY
 
     assert [result[k] for k in KINDS] == [1, 1, 1, 1, 1, 1]
+
+
+def test_a_listing_switched_off_in_the_admin_counts_from_then(cast):
+    # the admin saves the model: the withdrawal time is recorded there, not only by the service, so an
+    # old listing switched off today keeps its phone for the whole period (time to undo a mistake)
+    programme = supermarket(cast.beijie)
+    with time_machine.travel(at(ago(400)), tick=False):
+        listing = SkillFactory(programme=programme, person=cast.member_person)
+    with time_machine.travel(at(ago(1)), tick=False):
+        listing.is_active = False
+        listing.save(update_fields=["is_active"])
+
+    assert retention.purge_all(today=TODAY)["skill_phones"] == 0
+    listing.refresh_from_db()
+    assert (listing.withdrawn_at, listing.contact_phone) == (at(ago(1)), "13900000000")
+    listing.is_active = True
+    listing.save(update_fields=["is_active"])
+    listing.refresh_from_db()
+    assert listing.withdrawn_at is None

@@ -32,7 +32,6 @@ from .items import (
     item_create,
     item_rotate_code,
     item_update,
-    person_skills,
     signup_cancel,
     signup_create,
 )
@@ -83,7 +82,6 @@ __all__ = [
     "item_update",
     "pairing_create",
     "pairing_end",
-    "person_skills",
     "policy_set",
     "post_create",
     "post_update",

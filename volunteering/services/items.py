@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import Conflict, DomainError
-from members.models import Community, Person, Registration, RegistrationStatus, RoleAssignment, User
+from members.models import Community, Person, RoleAssignment, User
 
 from ..access import (
     is_office,
@@ -24,6 +24,7 @@ from ..models import (
     SignUp,
     SignUpStatus,
 )
+from ..selectors.posts import person_skills_and_interests
 from ._common import (
     _clean_list,
     _event,
@@ -271,19 +272,6 @@ SIGNUP_TRANSITIONS = {
 }
 
 
-def person_skills(person: Person) -> set[str]:
-    """What the member says they can do: the roster's specialties plus those given when registering."""
-    skills = set()
-    membership = getattr(person, "membership", None)
-    if membership is not None:
-        skills |= set(membership.specialties or [])
-    for specialties in Registration.objects.filter(
-        person=person, status=RegistrationStatus.CONFIRMED
-    ).values_list("specialties", flat=True):
-        skills |= set(specialties or [])
-    return skills
-
-
 @transaction.atomic
 def signup_create(*, item: ServiceItem, person: Person, by: User) -> SignUp:
     """Sign up for an item. Under the item's row lock: confirmed while places remain, waitlisted after."""
@@ -295,7 +283,7 @@ def signup_create(*, item: ServiceItem, person: Person, by: User) -> SignUp:
     if locked.starts_at <= now:
         raise DomainError("该事项已开始或已结束，不能报名", code="item_past")
     _require_member_of(person, locked.community_id, acting_self=acting_self, what="报名服务事项")
-    missing = [s for s in locked.required_skills if s not in person_skills(person)]
+    missing = [s for s in locked.required_skills if s not in person_skills_and_interests(person)[0]]
     if missing:
         raise DomainError(
             f"该事项需要以下技能：{'、'.join(missing)}。如已具备，请先在报到信息中补充专长",

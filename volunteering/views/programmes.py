@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from members.models import Building, Person, RegistrationStatus
-from members.privacy import sees_full, shown_mobile
+from members.privacy import shown_mobile
 from members.roles import scope_for
 
 from .. import access, forms, selectors, services
@@ -43,7 +43,7 @@ def _with_shown_phones(listings, user):
     listings = list(listings)
     for listing in listings:
         listing.phone_shown = shown_mobile(user, listing.person, listing.contact_phone)
-        listing.phone_full = listing.contact_phone if sees_full(user, listing.person) else ""
+        listing.phone_full = listing.contact_phone if listing.phone_shown == listing.contact_phone else ""
     return listings
 
 
