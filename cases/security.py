@@ -4,11 +4,11 @@ Counters live in the Django cache (locmem in tests, file or Redis in production)
 address taken from REMOTE_ADDR only (a forged X-Forwarded-For cannot reset them) and by tracking number.
 """
 
-import re
-
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
+
+from core.masking import mask_text as _mask_text
 
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -105,15 +105,6 @@ class PublicLookupThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
 
-_PHONE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)|(?<!\d)\d{7,8}(?!\d)")
-_ID = re.compile(r"(?<![0-9Xx])\d{6}(19|20)\d{2}\d{4}\d{3}[\dXx](?![0-9Xx])")
-
-
 def mask_text(text: str) -> str:
-    """Hide mobile, landline and ID numbers in free text shown on public pages."""
-    text = _ID.sub("******************", text or "")
-
-    def phone(m):
-        return f"{m.group(1)}****{m.group(2)}" if m.group(1) else "*" * len(m.group(0))
-
-    return _PHONE.sub(phone, text)
+    """Hide mobile, landline and ID numbers in free text shown on public pages (core.masking, public)."""
+    return _mask_text(text, public=True)

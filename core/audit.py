@@ -41,6 +41,7 @@ from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, Val
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from .masking import mask_id_number, mask_mobile
 from .security import current_request_id, mask_personal_numbers
 
 logger = logging.getLogger("core.audit")
@@ -345,8 +346,6 @@ def _kind(model, field) -> str:
 
 def _show(kind: str, value):
     """How a value is written into `changes`."""
-    from members.validators import mask_id_number, mask_mobile
-
     if value in (None, ""):
         return value
     if kind == "secret":

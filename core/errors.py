@@ -17,3 +17,12 @@ class DomainError(Exception):
 
 class Conflict(DomainError):
     status_code = 409
+
+
+class PermissionDenied(DomainError):
+    """The user may not do this here (403). Raised by services; the pages and the API answer it alike."""
+
+    status_code = 403
+
+    def __init__(self, message="您没有执行此操作的权限"):
+        super().__init__(message, code="permission_denied")

@@ -1,16 +1,14 @@
 """Validation of Chinese personal identifiers: GB 11643 resident ID numbers and mobile numbers."""
 
 import datetime as dt
-import re
 
 from django.core.exceptions import ValidationError
 
+from core.masking import ID_NUMBER_RE, MOBILE_RE, mask_id_number, mask_mobile  # noqa: F401  (re-exported for callers)
 from core.validators import BIRTH_DATES
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def id_check_digit(first17: str) -> str:
@@ -25,7 +23,7 @@ def normalise_id_number(value: str) -> str:
 def id_number_problem(value: str) -> str | None:
     """Why `value` is not a valid 18-digit resident ID number, or None if it is."""
     value = normalise_id_number(value)
-    if not _ID_RE.match(value):
+    if not ID_NUMBER_RE.match(value):
         return "身份证号码应为18位（前17位数字，末位数字或X）"
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -54,17 +52,5 @@ def validate_id_number(value: str) -> None:
 
 
 def validate_mobile(value: str) -> None:
-    if value and not _MOBILE_RE.match(value):
+    if value and not MOBILE_RE.match(value):
         raise ValidationError("手机号码应为以1开头的11位数字", code="mobile")
-
-
-def mask_mobile(value: str | None) -> str:
-    if not value:
-        return ""
-    return f"{value[:3]}****{value[-4:]}" if len(value) >= 7 else "****"
-
-
-def mask_id_number(value: str | None) -> str:
-    if not value:
-        return ""
-    return f"{value[:4]}**********{value[-4:]}" if len(value) >= 8 else "****"
