@@ -104,7 +104,11 @@ class AppendOnlyQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
-class _AppendOnlyModel(models.Model):
+class AppendOnlyModel(models.Model):
+    """The abstract base of every append-only table (the audit trail, the access log, and every domain
+    event table: case events, registration events, volunteering events …): rows are added, never changed
+    or removed through the ORM; a retention purge that must delete uses `_raw_delete` on purpose."""
+
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -133,7 +137,7 @@ def _actor_field():
     )
 
 
-class AuditEvent(_AppendOnlyModel):
+class AuditEvent(AppendOnlyModel):
     """审计日志: one write to a domain object (who, when, before/after), or a security event (logins,
     failures, lockouts, role changes, permission denials). Written by `core.audit` only.
 
@@ -177,7 +181,7 @@ class AccessKind(models.TextChoices):
     REVEAL = "reveal", "显示完整号码"
 
 
-class AccessLog(_AppendOnlyModel):
+class AccessLog(AppendOnlyModel):
     """访问日志: a read of a resident's full record, an export, a print of a personal document
     (who, what, when, from where, why). Written by `core.audit.record_access` only."""
 

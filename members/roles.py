@@ -60,8 +60,25 @@ class Scope:
     def is_authenticated(self) -> bool:
         return self.user_id is not None
 
+    # --- The office policy, named once (members/permissions.py wraps these for services and views) ---
+    # Who runs a community's office: its secretary, staff and office director (MANAGING_ROLES held in the
+    # community itself). A town supervisor *oversees* every community of the town: reads all of it, and acts
+    # where the manual gives the town a hand (the roster the town keeps, the 民情 pipeline that its complaint-
+    # supervision office follows up, the calendar); the branch's own party-building work (posts, items,
+    # hours, programmes, conduct notes) is the community office's alone.
+
     def manages(self, community_id: int | None) -> bool:
+        """Oversees the community: its own office, or a supervisor of its town (or a superuser)."""
         return self.is_superuser or community_id in self.managed_community_ids
+
+    def runs_office(self, community_id: int | None) -> bool:
+        """Holds a managing role in the community itself (or is a superuser): the branch's own business."""
+        return self.is_superuser or community_id in self.office_community_ids
+
+    @property
+    def is_office_anywhere(self) -> bool:
+        """Oversees at least one community (any office page or list makes sense for this user)."""
+        return self.is_superuser or bool(self.managed_community_ids)
 
     def supervises_town(self, town_id: int | None) -> bool:
         return self.is_superuser or town_id in self.town_ids

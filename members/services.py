@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import audit
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, PermissionDenied
 
 from .models import (
     ACTIVE_REGISTRATION_STATUSES,
@@ -38,27 +38,8 @@ from .models import (
     ZoneAssignment,
     ZoneSource,
 )
+from .permissions import require_manager, require_town_supervisor  # noqa: F401  (re-exported for callers)
 from .roles import Role, forget_scope, scope_for
-
-
-class PermissionDenied(DomainError):
-    status_code = 403
-
-    def __init__(self, message="您没有执行此操作的权限"):
-        super().__init__(message, code="permission_denied")
-
-
-def require_manager(user, community_id: int) -> None:
-    """Only the office of the community (secretary, staff, office director) or a superuser."""
-    if not scope_for(user).manages(community_id):
-        raise PermissionDenied("只有本社区的书记、工作人员或办公室主任可以执行此操作")
-
-
-def require_town_supervisor(user, town_id: int) -> None:
-    """Only a supervisor of the town (镇管理/督查) or a superuser."""
-    if not scope_for(user).supervises_town(town_id):
-        raise PermissionDenied("只有本镇的镇管理/督查人员可以执行此操作")
-
 
 # ---------------------------------------------------------------------------------------------- people
 
