@@ -4,11 +4,11 @@ go through the services (the case page or the API), never through an admin form.
 from django.contrib import admin
 
 from core.admin import (
-    MaskedPersonalDataAdminMixin,
     ScopedAdminMixin,
     ScopedChoicesMixin,
     SuperuserWritesOnlyMixin,
 )
+from members.admin_privacy import MaskedPersonalDataAdminMixin
 
 from .models import (
     Announcement,

@@ -12,13 +12,12 @@ from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from core import audit, workdays
+from core import audit
 from core.api import IdListField, ScopedQuerysetMixin
-from core.models import WorkdayOverride
 from core.security import FormParser, JSONParser, MultiPartParser
 from core.validators import BUSINESS_DATES, PAST_DATES, YEARS
 from members import privacy
-from members.models import Building, Community, Person, Town, User
+from members.models import Building, Community, Person, User
 from members.privacy import shown_mobile
 from members.roles import scope_for
 from members.serializers import RevealSerializer
@@ -1065,61 +1064,6 @@ class AnnouncementViewSet(_CommunityScopedCreate):
     queryset = Announcement.objects.all()
     serializer_class = AnnouncementSerializer
     service = staticmethod(services.announcement_publish)
-
-
-# ---------------------------------------------------------------------------------- working days
-
-
-class WorkdayOverrideSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = WorkdayOverride
-        fields = ["id", "date", "is_working_day", "name", "town"]
-        validators = []
-        extra_kwargs = {"date": {"validators": [BUSINESS_DATES]}, "town": {"queryset": Town.objects.all()}}
-
-
-class WorkdayOverrideViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
-):
-    """The town-editable calendar table (节假日/调休) that overrides the library; any login may read it,
-    a town supervisor edits their town's rows. `?year=2027` also returns the calendar warning."""
-
-    serializer_class = WorkdayOverrideSerializer
-    pagination_class = None
-
-    def get_queryset(self):
-        scope = scope_for(self.request.user)
-        towns = set(scope.town_ids) | set(
-            Community.objects.filter(pk__in=scope.community_ids).values_list("town_id", flat=True)
-        )
-        qs = WorkdayOverride.objects.all()
-        if not scope.is_superuser:
-            qs = qs.filter(town__isnull=True) | qs.filter(town_id__in=towns)
-        year = self.request.query_params.get("year")
-        if year and year.isdigit():
-            qs = qs.filter(date__year=int(year))
-        return qs.order_by("date", "pk")
-
-    def perform_create(self, serializer):
-        serializer.instance = services.workday_override_save(
-            by=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.workday_override_delete(by=self.request.user, override=instance)
-
-    @extend_schema(
-        responses=inline_serializer(
-            "CalendarYear",
-            {"year": serializers.IntegerField(), "warning": serializers.CharField(allow_null=True)},
-        ),
-        summary="某年的日历是否可靠",
-    )
-    @action(detail=False, methods=["get"])
-    def warning(self, request):
-        year = request.query_params.get("year", "")
-        year = int(year) if year.isdigit() else timezone.localdate().year
-        return Response({"year": year, "warning": workdays.calendar_warning(year)})
 
 
 # ----------------------------------------------------------------------------------------- public

@@ -8,8 +8,16 @@ class CasesConfig(AppConfig):
     def ready(self):
         # cases builds on volunteering: it adds its section to the member's ledger from here, so that
         # volunteering never imports cases.
+        from core import audit
+        from members.demo import register_demo_seed
         from volunteering.ledger import register_ledger_section
 
+        from . import demo, retention
         from .ledger import ledger_cases_section
 
+        # the case timeline is written with the change it describes (audited itself); the intake counter
+        # is bumped by every registration
+        audit.audit_app(self.label, unaudited=("cases.CaseEvent", "cases.CaseCounter"))
         register_ledger_section("cases", ledger_cases_section)
+        retention.register()
+        register_demo_seed("cases", demo.seed)

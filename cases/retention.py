@@ -5,7 +5,7 @@
 - `anonymise_closed_cases()` (nightly, cases.tasks) removes the resident's name, phone, address and photos
   from cases closed longer than the community's period (RetentionPolicy, default 730 days): one set-based
   UPDATE per community, idempotent through `Case.anonymised_at`, one audit summary per community.
-- `anonymise_unlinked_visits()` (nightly, core.retention via settings.RETENTION_PURGES) does the same for
+- `anonymise_unlinked_visits()` (nightly, core.retention.purge_all, registered below) does the same for
   what never became a case: a 民情日志 entry's household and roster link, a 恳谈会 matter's raised_by, once
   the community's period has passed since the visit or the forum. Lines linked to a case go with the case.
 - `resident_erasure()` carries out a resident's deletion request (PIPL 第四十七条) at once, for every case of
@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from core import audit
+from core import audit, retention
 from core.errors import DomainError
 from members.models import Community, User
 from members.services import PermissionDenied, require_manager
@@ -255,3 +255,42 @@ def resident_erasure(*, by: User, reason: str, case: Case | None = None, trackin
     )
     case.refresh_from_db()
     return {**done, "tracking_numbers": numbers}
+
+
+def register() -> None:
+    """The cases app's entries in core.retention's registry (CasesConfig.ready). Closed cases have a nightly
+    task of their own (cases.tasks.anonymise_closed_cases); lines that never became a case are purged by
+    core.retention.purge_all."""
+    retention.register(
+        kinds={
+            "closed_case": retention.RetentionKind(
+                "the community's period after the case is closed (cases.RetentionPolicy, default 730 days)",
+                "anonymised; photos deleted",
+                (anonymise_closed_cases,),
+            ),
+            "visit_line": retention.RetentionKind(
+                "linked to a case: as the case; otherwise the community's period after the visit or forum",
+                "anonymised",
+                (anonymise_closed_cases, anonymise_unlinked_visits),
+            ),
+        },
+        personal_data={
+            "cases.Case.resident": "closed_case",
+            "cases.Case.resident_name": "closed_case",
+            "cases.Case.resident_phone": "closed_case",
+            "cases.Case.visit_address": "closed_case",
+            "cases.CaseAttachment.original_name": "closed_case",  # the photo row and file are deleted
+            "cases.ReceptionItem.visitor_name": "closed_case",  # every reception line becomes a case
+            "cases.ReceptionItem.visitor_phone": "closed_case",
+            "cases.DiaryEntry.household": "visit_line",
+            "cases.DiaryEntry.resident": "visit_line",
+            "cases.ForumItem.raised_by": "visit_line",
+        },
+        kept={
+            "cases.ReceptionDay.host_name": "the official hosting a reception day, in that public role (the "
+            "rota is published)",
+            "cases.Forum.attendees": "who attended a 民情恳谈会 in which role (党员、代表、居民代表): the minutes "
+            "of the branch's meeting, kept with it; what a resident raised there is ForumItem.raised_by (above)",
+        },
+        nightly_purges=(anonymise_unlinked_visits,),
+    )

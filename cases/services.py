@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from core import workdays
 from core.errors import Conflict, DomainError
-from core.models import WorkdayOverride
 from core.notifications import notify
 from members.models import (
     Building,
@@ -31,7 +30,6 @@ from members.models import (
     OfficerStatus,
     Person,
     RoleAssignment,
-    Town,
     User,
 )
 from members.roles import MANAGING_ROLES, Role, scope_for
@@ -1250,35 +1248,6 @@ def announcement_publish(
         published_on=published_on or timezone.localdate(),
         published_by=by,
     )
-
-
-@transaction.atomic
-def workday_override_save(
-    *,
-    by: User,
-    date: dt.date,
-    is_working_day: bool,
-    name: str = "",
-    town: Town | None = None,
-) -> WorkdayOverride:
-    """The town's table of holidays and make-up days; nationwide rows (town=None) only by an administrator."""
-    scope = scope_for(by)
-    if town is None and not scope.is_superuser:
-        raise PermissionDenied("全国统一的节假日安排只能由系统管理员录入")
-    if town is not None and not scope.supervises_town(town.pk):
-        raise PermissionDenied("只有本镇的管理人员可以调整工作日")
-    row, _ = WorkdayOverride.objects.update_or_create(
-        date=date, town=town, defaults={"is_working_day": is_working_day, "name": (name or "").strip()[:50]}
-    )
-    return row
-
-
-@transaction.atomic
-def workday_override_delete(*, by: User, override: WorkdayOverride) -> None:
-    scope = scope_for(by)
-    if not (scope.is_superuser or (override.town_id is not None and scope.supervises_town(override.town_id))):
-        raise PermissionDenied("只有本镇的管理人员可以调整工作日")
-    override.delete()
 
 
 # ------------------------------------------------------------------------------------------ supervision

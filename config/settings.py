@@ -72,7 +72,7 @@ MIDDLEWARE = [
     # After auth and messages: idle/absolute session limits, then the second factor, then the forced
     # change of an initial password (each lets the pages the next one needs through).
     "core.middleware.SessionLimitsMiddleware",
-    "core.middleware.SecondFactorMiddleware",
+    "members.second_factor.SecondFactorMiddleware",
     "core.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -144,8 +144,8 @@ SILENCED_SYSTEM_CHECKS = [
 
 # Optional TOTP second factor (django-otp). This env setting is the platform-wide floor: on, every office
 # account (secretary, staff, office director, town supervisor) and every admin (superuser, admin staff)
-# verifies a device after each login before any page or API works (core.middleware.SecondFactorMiddleware);
-# their API tokens are refused meanwhile (core.security.requires_second_factor). Off, a town can still ask
+# verifies a device after each login before any page or API works (members.second_factor.SecondFactorMiddleware);
+# their API tokens are refused meanwhile (members.second_factor.requires_second_factor). Off, a town can still ask
 # it of its own office accounts (Town.require_2fa_for_staff, switched by its town supervisor on the home
 # page or PATCH /api/v1/towns/{id}/); a town cannot switch off what this setting asks.
 REQUIRE_2FA_FOR_STAFF = env_bool("REQUIRE_2FA_FOR_STAFF", False)
@@ -179,7 +179,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         # DRF's token auth, refusing accounts that must change their password or verify a second factor.
-        "core.security.TokenAuthentication",
+        "members.second_factor.TokenAuthentication",
     ],
     # JSON without NaN/Infinity or lone surrogates (those reach the database or renderer as a 500), and no
     # control characters in any text value, whatever the content type (a 400 naming the field).
@@ -291,16 +291,6 @@ AXES_LOG_RETENTION_DAYS = env_int("AXES_LOG_RETENTION_DAYS", 180)
 HANDOUT_RETENTION_DAYS = env_int("HANDOUT_RETENTION_DAYS", 730)
 PAIRING_RETENTION_DAYS = env_int("PAIRING_RETENTION_DAYS", 730)
 SKILL_PHONE_RETENTION_DAYS = env_int("SKILL_PHONE_RETENTION_DAYS", 30)
-# Purges of the domain apps that core.retention runs without importing them (dependencies point one way).
-# Diary entries and forum matters that never became a case follow the community's case period
-# (cases.RetentionPolicy); closed cases themselves have their own nightly job (cases.tasks).
-RETENTION_PURGES = [
-    "members.retention.purge_roster_imports",
-    "cases.retention.anonymise_unlinked_visits",
-    "volunteering.retention.purge_love_supermarket_names",
-    "volunteering.retention.purge_ended_pairings",
-    "volunteering.retention.purge_withdrawn_skill_phones",
-]
 
 # Suggest on-duty members at the matching service post as assignees of a case (cases.selectors).
 CASES_ON_DUTY_PROVIDER = "volunteering.selectors.on_duty_for_case"

@@ -10,18 +10,12 @@ from .models import Notification
 # ModelAdmins deliberately left out of tenant scoping. Every other registered ModelAdmin uses ScopedAdminMixin
 # (tests/security/test_admin_tenancy.py walks the admin registry and holds it to that). Each entry is data
 # that belongs to no community, and none of them can be written by a non-superuser through the admin.
+# The domain apps add theirs with `declare_unscoped` next to their ModelAdmin (core names none of them).
 UNSCOPED_ADMIN_MODELS = {
-    # The holiday/调休 calendar: the State Council's nationwide days plus a town's own, read by every
-    # community's deadline arithmetic. Readable with the view permission; only a superuser writes it.
-    "core.WorkdayOverride": "global reference data, written by superusers only",
     # The audit trail and the access log: append-only, nobody adds, changes or deletes a row (superusers
     # included). Read, across every community by design, by the 审计员 group — as /api/v1/audit-events/.
     "core.AuditEvent": "append-only trail, no writes for anyone, read by auditors",
     "core.AccessLog": "append-only trail, no writes for anyone, read by auditors",
-    # Accounts span communities (one login, roles in several), and the user form edits is_superuser,
-    # groups and permissions: the admin of accounts is for superusers only, reading included (User.mobile).
-    # Community offices create and manage their people's accounts through the services, not here.
-    "members.User": "accounts and their privileges, superusers only",
     # Registered by third-party apps, re-registered below behind SuperuserOnlyAdminMixin: none belongs to a
     # community, and each is a key to the whole site. Groups carry permissions (whoever edits one grants
     # them); an API token is a login as its user (adding one for a superuser is becoming one); a TOTP
@@ -33,6 +27,13 @@ UNSCOPED_ADMIN_MODELS = {
     "axes.AccessLog": "logins, superusers only",
     "axes.AccessFailureLog": "login failures, superusers only",
 }
+
+
+def declare_unscoped(label: str, reason: str) -> None:
+    """An app's model whose admin is deliberately not tenant-scoped (global data, superuser writes only)."""
+    UNSCOPED_ADMIN_MODELS[label] = reason
+
+
 THIRD_PARTY_SUPERUSER_ONLY = [
     "auth.Group",
     "authtoken.TokenProxy",
@@ -124,130 +125,12 @@ class SuperuserOnlyAdminMixin(SuperuserWritesOnlyMixin):
         return request.user.is_superuser and super().has_view_permission(request, obj)
 
 
-class MaskedPersonalDataAdminMixin:
-    """Phone and ID numbers in the admin go through members.privacy like every page: a user without 'full
-    personal data' for the row sees them masked in the list and read-only (masked) in the change form, and
-    searches by name only.
-
-    `masked_fields` maps a field to how it is masked ("mobile" or "id_number"); `personal_data_subject(obj)`
-    is what the policy is asked about (a Person, or a community id)."""
-
-    masked_fields: dict[str, str] = {}
-    # leads from a row to the community whose policy decides its numbers (for searching by number)
-    personal_data_community_field = "community_id"
-
-    def personal_data_subject(self, obj):
-        return obj.community_id
-
-    def _sees_full(self, request, obj) -> bool:
-        from members import privacy
-
-        return obj is not None and privacy.sees_full(request.user, self.personal_data_subject(obj))
-
-    def _masked_display(self, request, name):
-        """One callable per request, field and admin (the change form matches readonly fields by identity)."""
-        cache = request.__dict__.setdefault("_masked_admin_displays", {})
-        key = (id(self), name)
-        if key not in cache:
-            from members import privacy
-
-            shown = (
-                privacy.shown_id_number if self.masked_fields[name] == "id_number" else privacy.shown_mobile
-            )
-
-            def display(obj):
-                return shown(request.user, self.personal_data_subject(obj), getattr(obj, name))
-
-            display.short_description = self.model._meta.get_field(name).verbose_name
-            display.__name__ = name
-            cache[key] = display
-        return cache[key]
-
-    def _hide(self, request, obj) -> bool:
-        return obj is not None and not self._sees_full(request, obj)
-
-    def get_list_display(self, request):
-        return [
-            self._masked_display(request, name) if name in self.masked_fields else name
-            for name in super().get_list_display(request)
-        ]
-
-    def get_search_fields(self, request):
-        # Numbers are not searched like other text: get_search_results adds them, per community.
-        return [f for f in super().get_search_fields(request) if f.lstrip("^=@") not in self.masked_fields]
-
-    def get_search_results(self, request, queryset, search_term):
-        """Names (and other text) as the admin searches them; a number matches only the rows of the
-        communities whose numbers this user sees in full (members.privacy.number_search_q)."""
-        from members import privacy
-
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        number_fields = [f.lstrip("^=@") for f in self.search_fields if f.lstrip("^=@") in self.masked_fields]
-        if number_fields and search_term.strip():
-            numbers = privacy.number_search_q(
-                request.user,
-                search_term,
-                fields=number_fields,
-                community_field=self.personal_data_community_field,
-            )
-            results = results | queryset.filter(numbers)
-        return results, may_have_duplicates
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if not self._hide(request, obj):
-            return fields
-        shown = [self._masked_display(request, f) if f in self.masked_fields else f for f in fields]
-        return list(dict.fromkeys(shown))  # the readonly display is listed once
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if not self._hide(request, obj):
-            return fieldsets
-        return [
-            (
-                title,
-                {
-                    **options,
-                    "fields": [
-                        self._masked_display(request, f) if f in self.masked_fields else f
-                        for f in options.get("fields", ())
-                    ],
-                },
-            )
-            for title, options in fieldsets
-        ]
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not self._hide(request, obj):
-            return readonly
-        return [f for f in readonly if f not in self.masked_fields] + [
-            self._masked_display(request, name) for name in self.masked_fields
-        ]
-
-
 @admin.register(Notification)
 class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "recipient", "kind", "created_at", "read_at"]
     list_filter = ["kind", "read_at"]
     search_fields = ["title", "recipient__username"]
     raw_id_fields = ["recipient"]
-
-
-from .models import WorkdayOverride  # noqa: E402
-
-
-@admin.register(WorkdayOverride)
-class WorkdayOverrideAdmin(SuperuserWritesOnlyMixin, admin.ModelAdmin):
-    """Not tenant-scoped: see UNSCOPED_ADMIN_MODELS."""
-
-    list_display = ["date", "is_working_day", "name", "town", "updated_at"]
-    list_filter = ["is_working_day", "town"]
-    search_fields = ["name", "date"]
-    date_hierarchy = "date"
-
-    # the working-day cache is cleared by core.workdays' save/delete receivers, admin bulk deletes included
 
 
 from .models import AccessLog, AuditEvent  # noqa: E402

@@ -46,15 +46,15 @@ from .security import current_request_id, mask_personal_numbers
 
 logger = logging.getLogger("core.audit")
 
-# Every model of these apps is audited (evaluations included as soon as it has models) ...
-AUDITED_APPS = ("members", "volunteering", "cases", "evaluations")
-# ... plus these shared tables that change what the domain apps compute (deadlines follow the calendar).
-AUDITED_MODELS = ("core.WorkdayOverride",)
-# Not audited row by row: append-only histories written in the same transaction as the change they
-# describe (the change itself is audited), and the intake counter bumped by every registration.
-UNAUDITED_MODELS = frozenset(
-    {"cases.CaseEvent", "cases.CaseCounter", "members.RegistrationEvent", "volunteering.VolunteerEvent"}
-)
+# Every model of the apps that ask for it (`audit_app`, from each domain app's AppConfig.ready(); core
+# imports no domain app) is audited ...
+AUDITED_APPS: set[str] = set()
+# ... plus these shared tables of core's own that change what the domain apps compute (none today: the
+# working-day table belongs to members and is audited with it).
+AUDITED_MODELS: tuple[str, ...] = ()
+# Not audited row by row, as each app declares: append-only histories written in the same transaction as
+# the change they describe (the change itself is audited), and counters bumped by every registration.
+UNAUDITED_MODELS: set[str] = set()
 
 MIN_RETENTION_DAYS = 180  # 等保 2.0: audit records kept at least six months
 DEFAULT_RETENTION_DAYS = 365
@@ -69,12 +69,9 @@ _SECRET = {"password", "access_code_hash", "checkin_key", "session_data", "key",
 _ID_NUMBERS = {"id_number"}
 _NAMES = {"resident_name", "visitor_name", "household", "raised_by", "first_name", "last_name"}
 _ADDRESSES = {"unit_room", "visit_address"}
-_QUALIFIED = {
-    "members.Person.name": "name",
-    "members.Person.birth_date": "birth",
-    "members.RosterImport.rows": "omit",  # the uploaded spreadsheet, ID numbers and all
-    "members.RosterImport.errors": "omit",
-}
+# "app.Model.field" → how its values are written, where the field's name alone does not tell (an app
+# declares them with `audit_app(qualified=…)`).
+_QUALIFIED: dict[str, str] = {}
 
 
 # ------------------------------------------------------------------------------------------- context
@@ -475,6 +472,20 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, using=None, *
     record(action=act, obj=instance, changes={name: {verb: ids}}, extra=extra)
 
 
+def audit_app(app_label: str, *, unaudited: tuple[str, ...] = (), qualified: dict[str, str] | None = None):
+    """Audit every model of `app_label` but `unaudited` ("app.Model" labels), writing the fields named in
+    `qualified` ("app.Model.field" → "name", "birth", "omit", …) the way it says. Called from the app's
+    AppConfig.ready(); idempotent."""
+    from django.apps import apps
+
+    AUDITED_APPS.add(app_label)
+    UNAUDITED_MODELS.update(unaudited)
+    _QUALIFIED.update(qualified or {})
+    _connect_models(
+        m for m in apps.get_app_config(app_label).get_models() if m._meta.label not in UNAUDITED_MODELS
+    )
+
+
 def audited_models() -> list[type[models.Model]]:
     from django.apps import apps
 
@@ -525,9 +536,18 @@ def connect() -> None:
     (different classes) are never audited."""
     from axes.signals import user_locked_out
     from django.contrib.auth import signals as auth_signals
+
+    _connect_models(audited_models())
+    auth_signals.user_logged_in.connect(_logged_in, dispatch_uid="core.audit:login")
+    auth_signals.user_logged_out.connect(_logged_out, dispatch_uid="core.audit:logout")
+    auth_signals.user_login_failed.connect(_login_failed, dispatch_uid="core.audit:login_failed")
+    user_locked_out.connect(_locked_out, dispatch_uid="core.audit:lockout")
+
+
+def _connect_models(models_) -> None:
     from django.db.models import signals
 
-    for model in audited_models():
+    for model in models_:
         uid = f"core.audit:{model._meta.label}"
         signals.pre_save.connect(_pre_save, sender=model, dispatch_uid=f"{uid}:pre_save")
         signals.post_save.connect(_post_save, sender=model, dispatch_uid=f"{uid}:post_save")
@@ -537,10 +557,6 @@ def connect() -> None:
             signals.m2m_changed.connect(
                 _m2m_changed, sender=through, dispatch_uid=f"core.audit:{through._meta.label}:m2m"
             )
-    auth_signals.user_logged_in.connect(_logged_in, dispatch_uid="core.audit:login")
-    auth_signals.user_logged_out.connect(_logged_out, dispatch_uid="core.audit:logout")
-    auth_signals.user_login_failed.connect(_login_failed, dispatch_uid="core.audit:login_failed")
-    user_locked_out.connect(_locked_out, dispatch_uid="core.audit:lockout")
 
 
 # -------------------------------------------------------------------------------------- middleware

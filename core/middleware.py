@@ -12,7 +12,6 @@ ForcePasswordChangeMiddleware  an account holding an initial password changes it
 from __future__ import annotations
 
 import time
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -52,7 +51,7 @@ def _url(name: str) -> str | None:
         return None
 
 
-def _exempt(request, names: tuple[str, ...]) -> bool:
+def is_exempt(request, names: tuple[str, ...]) -> bool:
     path = request.path_info
     if path.startswith(settings.STATIC_URL) or path == "/favicon.ico":
         return True
@@ -166,43 +165,6 @@ class SessionLimitsMiddleware:
             session[security.SESSION_SEEN_AT] = int(now)
 
 
-# ----------------------------------------------------------------------------------------- second factor
-
-OTP_EXEMPT = ("otp_setup", "otp_verify", "logout", "set_language")
-
-
-class SecondFactorMiddleware:
-    """An account that must use a second factor (core.security.requires_second_factor: REQUIRE_2FA_FOR_STAFF,
-    or its town's setting) and whose session has not verified a TOTP device reaches nothing but the
-    set-up / verify pages and logout: pages redirect there, the API answers 403 `otp_required`.
-
-    The town's setting is read from the request's Scope (members.roles), which the view reads anyway, so a
-    logged-in request pays no extra query; a town switching it on takes effect on each account's next
-    request."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        blocked = self._gate(request)
-        if blocked is not None:
-            return blocked
-        return self.get_response(request)
-
-    def _gate(self, request):
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or _exempt(request, OTP_EXEMPT):
-            return None
-        if user.is_verified() or not security.requires_second_factor(user):
-            return None
-        if is_api(request):
-            return api_error("otp_required", "请先在网页上完成动态口令（二次验证）", 403)
-        from django_otp import user_has_device
-
-        target = "otp_verify" if user_has_device(user) else "otp_setup"
-        return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
-
-
 # ------------------------------------------------------------------------------------ password change
 
 PASSWORD_CHANGE_EXEMPT = ("password_change", "logout", "otp_setup", "otp_verify", "set_language")
@@ -222,7 +184,7 @@ class ForcePasswordChangeMiddleware:
             user is not None
             and user.is_authenticated
             and user.must_change_password
-            and not _exempt(request, PASSWORD_CHANGE_EXEMPT)
+            and not is_exempt(request, PASSWORD_CHANGE_EXEMPT)
         ):
             if is_api(request):
                 return api_error("password_change_required", "请先在网页上修改初始密码", 403)

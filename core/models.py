@@ -5,15 +5,13 @@ from django.utils import timezone
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """A user's own notifications (a superuser: all), from the same per-request scope as every model."""
-        from members.roles import scope_for
-
-        scope = scope_for(user)
-        if not scope.is_authenticated:
+        """A user's own notifications (a superuser: all). Needs no tenancy scope: a notification has one
+        recipient, whatever community it is about."""
+        if user is None or not user.is_authenticated:
             return self.none()
-        if scope.is_superuser:
+        if user.is_superuser:
             return self
-        return self.filter(recipient_id=scope.user_id)
+        return self.filter(recipient_id=user.pk)
 
 
 class Notification(models.Model):
@@ -44,44 +42,6 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class WorkdayOverride(models.Model):
-    """One day of the official calendar entered by hand (节假日/调休), for the whole country or one town.
-
-    The State Council publishes next year's holidays around November; the library we ship knows only the
-    years up to its release. Rows here override the library (a town's row beats a nationwide one), and for a
-    year the library does not know they are the calendar. Read through `core.workdays`, never directly.
-    """
-
-    date = models.DateField("日期")
-    is_working_day = models.BooleanField("是否工作日", help_text="勾选：调休上班；不勾选：放假")
-    name = models.CharField("名称", max_length=50, blank=True, help_text="如：春节、国庆节调休上班")
-    town = models.ForeignKey(
-        "members.Town",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="workday_overrides",
-        verbose_name="镇",
-        help_text="留空表示全国统一安排",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "工作日调整"
-        verbose_name_plural = "工作日调整（节假日/调休）"
-        ordering = ["date"]
-        constraints = [
-            models.UniqueConstraint(fields=["date", "town"], name="workday_override_unique_per_town"),
-            models.UniqueConstraint(
-                fields=["date"], condition=models.Q(town__isnull=True), name="workday_override_unique_global"
-            ),
-        ]
-
-    def __str__(self):
-        kind = "上班" if self.is_working_day else "放假"
-        return f"{self.date} {self.name or kind}（{kind}）"
 
 
 # ---------------------------------------------------------------------------------------- audit trail

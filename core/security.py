@@ -21,10 +21,9 @@ import re
 import time
 import uuid
 
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.core.signals import request_finished
-from rest_framework import authentication, exceptions, parsers
+from rest_framework import exceptions, parsers
 
 from .masking import mask_text
 
@@ -130,71 +129,6 @@ def _stamp_on_login(sender, request, user, **kwargs):
 
 
 user_logged_in.connect(_stamp_on_login, dispatch_uid="core.security.stamp_login")
-
-
-# ------------------------------------------------------------------------------------------- second factor
-
-
-def second_factor_roles() -> set[str]:
-    from members.roles import SECOND_FACTOR_ROLES
-
-    return {str(r) for r in SECOND_FACTOR_ROLES}
-
-
-def requires_second_factor(user) -> bool:
-    """Whether `user` must verify a TOTP device after logging in before any page or API works.
-
-    Two sources, either one suffices:
-    - the platform-wide floor REQUIRE_2FA_FOR_STAFF (env): every office account (the managing roles, the
-      town supervisor) and every admin (superuser, admin staff);
-    - a town (Town.require_2fa_for_staff, switched by its supervisor): the accounts holding one of those
-      roles in it (its supervisor, the office of one of its communities). A town cannot switch off what
-      the env asks, nor ask it of platform admins who hold no role in it.
-    Read from the request's cached Scope (members.roles), no query of its own.
-    """
-    if user is None or not user.is_authenticated:
-        return False
-    from members.roles import scope_for
-
-    if getattr(settings, "REQUIRE_2FA_FOR_STAFF", False):
-        if user.is_superuser or user.is_staff:
-            return True
-        if scope_for(user).roles & second_factor_roles():
-            return True
-    return scope_for(user).town_requires_second_factor
-
-
-# -------------------------------------------------------------------------------------- API authentication
-
-
-class PasswordChangeRequired(exceptions.PermissionDenied):
-    default_detail = "请先修改初始密码"
-    default_code = "password_change_required"
-
-
-class SecondFactorRequired(exceptions.PermissionDenied):
-    default_detail = "请先完成动态口令（二次验证）"
-    default_code = "otp_required"
-
-
-class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF token auth that honours the same gates as the session.
-
-    A token is a long-lived credential used without the login page, so it cannot carry a forced password
-    change or a verified second factor: an account with an initial password is refused
-    (`password_change_required`), and so is the token of an account that must verify a second factor
-    (`otp_required`, see requires_second_factor: REQUIRE_2FA_FOR_STAFF or its town's setting) — those
-    accounts use the API through a verified browser session.
-    Session requests get the same answers from core.middleware.
-    """
-
-    def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
-        if user.must_change_password:
-            raise PasswordChangeRequired()
-        if requires_second_factor(user):
-            raise SecondFactorRequired()
-        return user, token
 
 
 # ------------------------------------------------------------------------------------------- JSON input

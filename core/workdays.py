@@ -15,6 +15,10 @@ Festival). `add_working_days(d, 0)` is d itself (即办件: settled the same day
 
 The table is read once per year and kept in-process for a few minutes, so a list of 50 cases costs at
 most one query per calendar year shown; writes through the admin or the services clear the cache.
+
+core imports no domain app: the table (`members.WorkdayOverride`, it belongs to a town) is read through
+the source that members registers at start-up (`set_override_source`), and members clears the cache when
+a row changes (`override_changed`).
 """
 
 from __future__ import annotations
@@ -23,10 +27,10 @@ import datetime as dt
 import functools
 import threading
 import time
+from collections.abc import Callable, Iterable
 
 import chinese_calendar
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 
 CACHE_SECONDS = 300
 _MAX_SCAN_DAYS = 3700  # ten years: a table that marks every day as a holiday must not hang a request
@@ -41,15 +45,23 @@ def clear_cache(*args, **kwargs) -> None:
         _cache.clear()
 
 
-def _override_changed(*args, **kwargs) -> None:
-    """Any save or delete of a WorkdayOverride (services, admin, shell): clear now, and again once the
+def override_changed(*args, **kwargs) -> None:
+    """Any save or delete of an override row (services, admin, shell): clear now, and again once the
     transaction commits, so a request that reloaded the old rows in between does not keep them."""
     clear_cache()
     transaction.on_commit(clear_cache)
 
 
-post_save.connect(_override_changed, sender="core.WorkdayOverride", dispatch_uid="workdays-clear-save")
-post_delete.connect(_override_changed, sender="core.WorkdayOverride", dispatch_uid="workdays-clear-delete")
+# (town_id | None, date, is_working_day) rows of one year; no source (a bare core) means no overrides.
+OverrideSource = Callable[[int], Iterable[tuple[int | None, dt.date, bool]]]
+_source: OverrideSource | None = None
+
+
+def set_override_source(source: OverrideSource | None) -> None:
+    """Where the hand-entered days come from (members registers its table from AppConfig.ready())."""
+    global _source
+    _source = source
+    clear_cache()
 
 
 def _town_id(town) -> int | None:
@@ -72,9 +84,7 @@ def _year(year: int) -> tuple[dict, frozenset]:
     entry = _cache.get(year)
     if entry is not None and entry[0] > now:
         return entry[1], entry[2]
-    from .models import WorkdayOverride
-
-    rows = WorkdayOverride.objects.filter(date__year=year).values_list("town_id", "date", "is_working_day")
+    rows = _source(year) if _source is not None else ()
     days = {(town_id, date): working for town_id, date, working in rows}
     owners = frozenset(town_id for town_id, _ in days)
     with _lock:

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from core.admin import (
-    MaskedPersonalDataAdminMixin,
     ScopedAdminMixin,
     ScopedChoicesMixin,
     SuperuserOnlyAdminMixin,
+    SuperuserWritesOnlyMixin,
+    declare_unscoped,
 )
 
+from .admin_privacy import MaskedPersonalDataAdminMixin
 from .models import (
     Building,
     Community,
@@ -24,6 +26,7 @@ from .models import (
     RosterImport,
     Town,
     User,
+    WorkdayOverride,
     ZoneAssignment,
 )
 
@@ -32,6 +35,15 @@ class RoleInline(ScopedChoicesMixin, admin.TabularInline):
     model = RoleAssignment
     extra = 0
     raw_id_fields = ["town", "community", "employer"]
+
+
+# Accounts span communities (one login, roles in several), and the user form edits is_superuser, groups
+# and permissions: the admin of accounts is for superusers only, reading included (User.mobile). Community
+# offices create and manage their people's accounts through the services, not here.
+declare_unscoped("members.User", "accounts and their privileges, superusers only")
+# The holiday/调休 calendar: the State Council's nationwide days plus a town's own, read by every
+# community's deadline arithmetic. Readable with the view permission; only a superuser writes it.
+declare_unscoped("members.WorkdayOverride", "global reference data, written by superusers only")
 
 
 @admin.register(User)
@@ -192,3 +204,16 @@ class RosterImportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["filename"]
     readonly_fields = ["uploaded_by", "community", "town", "filename", "status", "errors", "summary", "rows"]
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(SuperuserWritesOnlyMixin, admin.ModelAdmin):
+    """Not tenant-scoped: see core.admin.UNSCOPED_ADMIN_MODELS."""
+
+    list_display = ["date", "is_working_day", "name", "town", "updated_at"]
+    list_filter = ["is_working_day", "town"]
+    search_fields = ["name", "date"]
+    date_hierarchy = "date"
+
+    # the working-day cache is cleared by the save/delete receivers (members.calendar.connect), admin bulk
+    # deletes included

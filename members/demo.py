@@ -5,6 +5,7 @@ Fast on purpose (bulk_create, one password hash shared by every demo login) so `
 
 import datetime as dt
 import random
+from collections.abc import Callable
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
@@ -34,6 +35,22 @@ from .roles import Role
 from .validators import id_check_digit
 
 DEMO_PASSWORD = "Demo-2026!"
+
+# The apps built on members add their part of the demo town through a seed they register from their
+# AppConfig.ready() (members never imports them): `seed(*, town, rng, today) -> dict of counts`, run in
+# registration order (INSTALLED_APPS order: volunteering before cases) after the town itself.
+DemoSeed = Callable[..., dict]
+_demo_seeds: dict[str, DemoSeed] = {}
+
+
+def register_demo_seed(app_label: str, seed: DemoSeed) -> None:
+    """Register (or replace) an app's demo seed. Idempotent per app."""
+    _demo_seeds[app_label] = seed
+
+
+def demo_seeds() -> list[tuple[str, DemoSeed]]:
+    return list(_demo_seeds.items())
+
 
 COMMUNITIES = [
     ("北街社区", "beijie"),

@@ -11,7 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 
-from core import audit
+from core import audit, retention
 
 from .models import RosterImport
 
@@ -39,3 +39,51 @@ def purge_roster_imports(*, now: dt.datetime) -> dict:
             extra={"roster_imports": count, "cutoff": cutoff.isoformat()},
         )
     return {"roster_imports": count}
+
+
+_ROSTER = (
+    "a resident's own record on the community roster (花名册), kept while they are on it; the office corrects "
+    "or removes it (members.services), and the records above that point to it drop the link in their turn"
+)
+_ACCOUNT = "an account holder's own login details, kept while the account exists (the office deactivates it)"
+
+
+def register() -> None:
+    """The members app's entries in core.retention's registry (MembersConfig.ready)."""
+    retention.register(
+        kinds={
+            "roster_import": retention.RetentionKind(
+                "ROSTER_IMPORT_RETENTION_DAYS (30) after the upload",
+                "blanked, summary kept",
+                (purge_roster_imports,),
+            ),
+        },
+        personal_data={
+            "members.RosterImport.rows": "roster_import",
+            "members.RosterImport.errors": "roster_import",
+        },
+        kept={
+            "members.Person.name": _ROSTER,
+            "members.Person.mobile": _ROSTER,
+            "members.Person.id_number": _ROSTER,
+            "members.Person.birth_date": _ROSTER,
+            "members.Person.unit_room": _ROSTER,
+            "members.User.username": _ACCOUNT,
+            "members.User.first_name": _ACCOUNT,
+            "members.User.last_name": _ACCOUNT,
+            "members.User.email": _ACCOUNT,
+            "members.User.mobile": _ACCOUNT,
+            "members.Town.name": retention.NOT_A_PERSON,
+            "members.Community.name": retention.NOT_A_PERSON,
+            "members.Compound.name": retention.NOT_A_PERSON,
+            "members.Building.name": retention.NOT_A_PERSON,
+            "members.ResponsibilityZone.name": retention.NOT_A_PERSON,
+            "members.Employer.name": retention.NOT_A_PERSON,
+            "members.Employer.party_org_name": retention.NOT_A_PERSON,
+            "members.WorkdayOverride.name": retention.NOT_A_PERSON,
+            "members.Community.address": "the community office's public address, shown on the public pages",
+            "members.Community.phone": "the community office's public phone, shown on the public pages",
+            "members.Employer.contact_phone": "the office phone of an employer's party organisation (单位党组织)",
+        },
+        nightly_purges=(purge_roster_imports,),
+    )

@@ -3,7 +3,8 @@ and pages do). State lives in services: statuses are read-only here, changes go 
 
 from django.contrib import admin
 
-from core.admin import MaskedPersonalDataAdminMixin, ScopedAdminMixin, ScopedChoicesMixin
+from core.admin import ScopedAdminMixin, ScopedChoicesMixin
+from members.admin_privacy import MaskedPersonalDataAdminMixin
 
 from .models import (
     ConductNote,

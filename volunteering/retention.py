@@ -1,5 +1,5 @@
 """How long volunteering keeps residents' (and a withdrawn listing's) personal data; core.retention runs these
-nightly (settings.RETENTION_PURGES, called with `now=`).
+nightly (registered with core.retention.register below, called with `now=`).
 
 | data                                                   | kept                                      | then    |
 | 爱心超市 hand-out: recipient's name, roster link, note  | HANDOUT_RETENTION_DAYS (730) after it     | blanked |
@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core import audit
+from core import audit, retention
 
 from .models import DonatedGood, GoodHandout, Pairing, PairingStatus, SkillListing
 
@@ -99,3 +99,44 @@ def purge_withdrawn_skill_phones(*, now: dt.datetime) -> dict:
             extra={"skill_phones": count, "cutoff": cutoff.isoformat()},
         )
     return {"skill_phones": count}
+
+
+def register() -> None:
+    """Volunteering's entries in core.retention's registry (VolunteeringConfig.ready)."""
+    retention.register(
+        kinds={
+            "love_supermarket": retention.RetentionKind(
+                "HANDOUT_RETENTION_DAYS (730) after the hand-out, or after the goods were received",
+                "blanked",
+                (purge_love_supermarket_names,),
+            ),
+            "ended_pairing": retention.RetentionKind(
+                "while the pairing lasts, then PAIRING_RETENTION_DAYS (730) after it ended",
+                "blanked",
+                (purge_ended_pairings,),
+            ),
+            "withdrawn_skill": retention.RetentionKind(
+                "while listed, then SKILL_PHONE_RETENTION_DAYS (30) after the listing is withdrawn",
+                "blanked",
+                (purge_withdrawn_skill_phones,),
+            ),
+        },
+        personal_data={
+            "volunteering.GoodHandout.recipient_name": "love_supermarket",
+            "volunteering.GoodHandout.recipient": "love_supermarket",
+            "volunteering.GoodHandout.note": "love_supermarket",
+            "volunteering.DonatedGood.donor": "love_supermarket",
+            "volunteering.Pairing.household": "ended_pairing",
+            "volunteering.Pairing.recipient": "ended_pairing",
+            "volunteering.Pairing.address": "ended_pairing",
+            "volunteering.Pairing.note": "ended_pairing",
+            "volunteering.SkillListing.contact_phone": "withdrawn_skill",
+        },
+        kept={
+            "volunteering.ServicePost.name": retention.NOT_A_PERSON,
+            "volunteering.Programme.name": retention.NOT_A_PERSON,
+            "volunteering.DonatedGood.name": retention.NOT_A_PERSON,
+            "volunteering.ServiceItem.recipients": "the group an activity serves (如：小区老人), published with it",
+        },
+        nightly_purges=(purge_love_supermarket_names, purge_ended_pairings, purge_withdrawn_skill_phones),
+    )

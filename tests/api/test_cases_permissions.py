@@ -25,6 +25,7 @@ from cases.models import (
 )
 from cases.states import CaseState
 from core import workdays
+from members import calendar
 from members.roles import Role
 from tests import factories as f
 from tests.cases.factories import make_case
@@ -343,7 +344,7 @@ def setup_route(name, cast):
         return "get", f"/api/v1/announcements/{row.pk}/", None, COMMUNITY_READ
     if name == "workdays-delete":
         # every login of 城关镇 sees the town's rows (403: only the town edits); other logins do not (404)
-        row = services.workday_override_save(
+        row = calendar.workday_override_save(
             by=cast.town, date=dt.date(2027, 1, 1), is_working_day=False, name="元旦", town=cast.town_obj
         )
         expected = expect(403, town=204, liaison=404, other_town=404, other_liaison=404, outsider=404)
@@ -562,11 +563,11 @@ def test_no_list_shows_a_row_of_another_community(cast, as_user, two_communities
 def test_workday_overrides_list_only_the_personas_own_town_and_the_nationwide_rows(cast, as_user):
     """The working-day table belongs to a town, not a community: nationwide rows are everyone's."""
     admin = f.UserFactory(username="root", is_superuser=True, is_staff=True)
-    services.workday_override_save(by=admin, date=dt.date(2027, 2, 7), is_working_day=True, name="调休")
-    services.workday_override_save(
+    calendar.workday_override_save(by=admin, date=dt.date(2027, 2, 7), is_working_day=True, name="调休")
+    calendar.workday_override_save(
         by=cast.town, date=dt.date(2027, 1, 1), is_working_day=False, name="元旦", town=cast.town_obj
     )
-    services.workday_override_save(
+    calendar.workday_override_save(
         by=cast.other_town,
         date=dt.date(2027, 1, 2),
         is_working_day=False,

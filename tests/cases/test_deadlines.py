@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import Case, HandlingType
 from cases.states import CaseState
-from core.models import WorkdayOverride
+from members.models import WorkdayOverride
 from tests.cases.factories import make_case
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core import workdays
-from core.models import WorkdayOverride
+from members.models import WorkdayOverride
 from tests import factories as f
 
 D = dt.date

@@ -102,9 +102,9 @@ def test_the_holiday_calendar_is_read_by_staff_and_written_by_a_superuser(cast):
     as_staff.force_login(staff)
     as_root.force_login(root)
 
-    assert as_staff.get(reverse("admin:core_workdayoverride_changelist")).status_code == 200
-    assert as_staff.get(reverse("admin:core_workdayoverride_add")).status_code == 403
-    assert as_root.get(reverse("admin:core_workdayoverride_add")).status_code == 200
+    assert as_staff.get(reverse("admin:members_workdayoverride_changelist")).status_code == 200
+    assert as_staff.get(reverse("admin:members_workdayoverride_add")).status_code == 403
+    assert as_root.get(reverse("admin:members_workdayoverride_add")).status_code == 200
 
 
 def test_a_staff_account_with_every_user_permission_cannot_reach_the_accounts(cast):

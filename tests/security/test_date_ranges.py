@@ -25,7 +25,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import Forum, ReceptionDay
-from core.models import WorkdayOverride
+from members.models import WorkdayOverride
 from core.validators import (
     BIRTH_DATES,
     BUSINESS_DATES,

@@ -11,7 +11,6 @@ import re
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.utils.module_loading import import_string
 
 from config.celery import app
 from core import retention
@@ -43,8 +42,8 @@ PERSONAL_WORDS = (
 )
 PERSONAL_FIELD = re.compile(rf"(?:^|_)(?:{'|'.join(PERSONAL_WORDS)})(?:_|$)")
 
-# Who runs each purge at night: core.retention.purge_all (the core-retention-purge beat entry) runs core's
-# own purges and settings.RETENTION_PURGES; the two others have beat entries of their own.
+# Who runs each purge at night: core.retention.purge_all (the core-retention-purge beat entry) runs the
+# registered nightly purges (core's and the apps'); the two others have beat entries of their own.
 PURGE_ALL_TASK = "core.tasks.purge_expired_personal_data"
 OWN_TASK = {
     "cases.retention.anonymise_closed_cases": "cases.tasks.anonymise_closed_cases",
@@ -120,16 +119,15 @@ def test_every_reason_to_keep_is_written_out():
 
 
 def test_every_kind_is_carried_out_by_a_purge_a_nightly_job_runs():
-    by_purge_all = {*settings.RETENTION_PURGES} | {
-        f"{purge.__module__}.{purge.__name__}" for purge in retention.CORE_PURGES
-    }
+    by_purge_all = {f"{purge.__module__}.{purge.__name__}" for purge in retention.NIGHTLY_PURGES}
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     unknown = set(retention.PERSONAL_DATA_RETENTION.values()) - set(retention.RETENTION_KINDS)
     assert not unknown, f"kinds missing from core.retention.RETENTION_KINDS: {unknown}"
     for name, kind in retention.RETENTION_KINDS.items():
         assert kind.purges, name
-        for path in kind.purges:
-            assert callable(import_string(path)), path
+        for purge in kind.purges:
+            assert callable(purge), purge
+            path = f"{purge.__module__}.{purge.__name__}"
             task = PURGE_ALL_TASK if path in by_purge_all else OWN_TASK.get(path)
             assert task in scheduled, f"{name}: {path} is run by no nightly job"
 

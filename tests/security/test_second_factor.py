@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from core.models import AuditEvent
-from core.security import requires_second_factor
+from members.second_factor import requires_second_factor
 from members import services
 from members.models import Town, User
 from members.roles import Role, scope_for

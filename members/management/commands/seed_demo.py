@@ -5,7 +5,6 @@ manage.py seed_demo --if-empty # what `make run` uses: seeds only an empty datab
 """
 
 import datetime as dt
-import importlib
 import random
 import time
 
@@ -13,12 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from members.demo import DEMO_PASSWORD, seed_town
+from members.demo import DEMO_PASSWORD, demo_seeds, seed_town
 from members.models import Town
-
-# Apps above members add their part of the demo through `<app>.demo.seed(town=…, rng=…, today=…)`.
-# The command imports them by name so that members never imports the apps built on it.
-APP_SEEDS = ["volunteering.demo", "cases.demo"]
 
 
 class Command(BaseCommand):
@@ -41,13 +36,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             made = seed_town(rng=rng, people_per_community=people)
             extra = {}
-            for module_name in APP_SEEDS:
-                try:
-                    module = importlib.import_module(module_name)
-                except ModuleNotFoundError:
-                    continue
-                if hasattr(module, "seed"):
-                    extra[module_name.split(".")[0]] = module.seed(town=made["town"], rng=rng, today=today)
+            # the apps built on members registered their seeds (members.demo.register_demo_seed)
+            for app_label, seed in demo_seeds():
+                extra[app_label] = seed(town=made["town"], rng=rng, today=today)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
