@@ -11,7 +11,7 @@ from core.errors import DomainError
 from core.notifications import notify
 from members.models import InformationOfficer, OfficerStatus, RoleAssignment, User
 from members.permissions import oversees, require_manager
-from members.roles import MANAGING_ROLES, Role
+from members.roles import Role
 
 from ..models import DEFAULT_LIMITS, AssigneeKind, Case, FeedbackMethod, HandlingType, Rating, ThematicGroup
 from ..states import CaseState
@@ -73,7 +73,7 @@ def assignee_kinds_for(*, user: User, community_id: int) -> list[str]:
         kinds.append(AssigneeKind.OFFICER)
     if Role.MEMBER in roles:
         kinds.append(AssigneeKind.MEMBER)
-    if roles & MANAGING_ROLES or oversees(user, community_id):
+    if oversees(user, community_id):  # the community's office (a managing role here) or its town's supervisor
         kinds.append(AssigneeKind.STAFF)
     return kinds
 
