@@ -26,9 +26,9 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from core import audit, retention
-from core.errors import DomainError
+from core.errors import DomainError, PermissionDenied
 from members.models import Community, User
-from members.services import PermissionDenied, require_manager
+from members.permissions import require_manager
 
 from .models import (
     DEFAULT_RETENTION_DAYS,

@@ -4,14 +4,13 @@ overdue lists, the assignee's phone list, the public schedule."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from core import workdays
 from members.models import InformationOfficer, OfficerStatus, RoleAssignment, ZoneAssignment
 from members.roles import MANAGING_ROLES
+from volunteering.selectors import on_duty_for_case
 
 from .models import AssigneeKind, Case, CaseEvent, Category, Mailbox, MailboxOpening, ReceptionDay
 from .states import ANSWERED_STATES, OPEN_STATES, CaseState
@@ -49,7 +48,7 @@ class Suggestion:
     reason: str
 
 
-# Which service post (volunteering's 十大服务岗位) fits a category; passed to the on-duty hook.
+# Which service post (volunteering's 十大服务岗位) fits a category; passed to the on-duty lookup.
 CATEGORY_POST_HINTS = {
     Category.POLICY: ["政策宣传", "政策咨询"],
     Category.PROCEDURE: ["便民服务", "政策咨询"],
@@ -66,15 +65,10 @@ CATEGORY_POST_HINTS = {
 
 
 def _on_duty_members(case: Case) -> list[Suggestion]:
-    """Hook for 'in-service members on duty at the matching post'. The cases app does not import
-    volunteering; set `CASES_ON_DUTY_PROVIDER = "volunteering.selectors.on_duty_for_case"` (a dotted path to
-    `fn(*, community_id, building_id, category, post_hints, on) -> iterable of (user_id, name, reason)`)
-    and its members are suggested first."""
-    path = getattr(settings, "CASES_ON_DUTY_PROVIDER", "")
-    if not path:
-        return []
-    provider = import_string(path)
-    rows = provider(
+    """In-service members on duty at the matching post, suggested first: volunteering's claims and rosters
+    (`volunteering.selectors.on_duty_for_case`, rows of (user_id, name, reason)); cases builds on
+    volunteering, so it asks directly."""
+    rows = on_duty_for_case(
         community_id=case.community_id,
         building_id=case.building_id,
         category=case.category,
@@ -85,7 +79,7 @@ def _on_duty_members(case: Case) -> list[Suggestion]:
 
 
 def suggest_assignees(case: Case, *, limit: int = 10) -> list[Suggestion]:
-    """People who could take the case, best first: on-duty members at the matching post (hook), members
+    """People who could take the case, best first: on-duty members at the matching post (volunteering), members
     whose responsibility zone covers the building, the officer of the compound, other officers, staff."""
     found: list[Suggestion] = list(_on_duty_members(case))
     if case.building_id:

@@ -292,9 +292,6 @@ HANDOUT_RETENTION_DAYS = env_int("HANDOUT_RETENTION_DAYS", 730)
 PAIRING_RETENTION_DAYS = env_int("PAIRING_RETENTION_DAYS", 730)
 SKILL_PHONE_RETENTION_DAYS = env_int("SKILL_PHONE_RETENTION_DAYS", 30)
 
-# Suggest on-duty members at the matching service post as assignees of a case (cases.selectors).
-CASES_ON_DUTY_PROVIDER = "volunteering.selectors.on_duty_for_case"
-
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@minqing.local")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))

@@ -61,8 +61,12 @@ def test_events_are_append_only(cast):
     case = make_case(cast.beijie, by=cast.secretary)
     event = case.events.get()
     event.note = "changed"
-    with pytest.raises(ValueError):
+    with pytest.raises(TypeError, match="append-only"):
         event.save()
+    with pytest.raises(TypeError, match="append-only"):
+        case.events.update(note="changed")
+    with pytest.raises(TypeError, match="append-only"):
+        case.events.all().delete()
 
 
 def test_an_unsatisfied_rating_reopens_the_case_for_the_same_assignee(cast):

@@ -94,6 +94,21 @@ def test_suggestions_by_zone_compound_officer_and_staff(cast):
     assert cast.other_secretary.pk not in [s.user_id for s in suggestions]
 
 
+@time_machine.travel(dt.datetime(2026, 3, 10, 10, tzinfo=SH), tick=False)
+def test_members_holding_the_matching_post_are_suggested_before_everyone_else(cast):
+    """cases asks volunteering directly (`volunteering.selectors.on_duty_for_case`): a member with this
+    year's approved claim on the post that fits the category comes before zones, officers and staff."""
+    from tests.volunteering.factories import ClaimFactory, PostFactory, registered_member
+    from volunteering.models import ClaimStatus
+
+    patrol = PostFactory(community=cast.beijie, name="治安巡逻岗", specialties=["治安巡逻"])
+    guard = registered_member(cast.beijie, name="巡逻员")
+    ClaimFactory(post=patrol, person=guard, status=ClaimStatus.APPROVED)
+    case = make_case(cast.beijie, by=cast.secretary, category="security")
+    first = suggest_assignees(case)[0]
+    assert (first.user_id, first.kind, first.reason) == (guard.user_id, "member", "认领治安巡逻岗")
+
+
 @time_machine.travel(dt.datetime(2026, 10, 12, 7, 30, tzinfo=SH), tick=False)
 def test_daily_task_tells_secretaries_about_overdue_cases_and_unopened_mailboxes_once(cast):
     with time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=SH), tick=False):

@@ -1,4 +1,6 @@
-"""The 民情流水线 pipeline: intake channels, cases and their one state machine, feedback, disclosure.
+"""A case (一件民情) and what belongs to it alone: the intake vocabulary, the visibility rule, its timeline
+(`CaseEvent`, append-only), its photos, the tracking-number counter, the published time limits and the
+retention period of residents' data.
 
 Only `cases.services` writes these rows; only its guarded transitions change `Case.state`, each writing a
 `CaseEvent` in the same transaction (the transition table lives in `cases.states`).
@@ -11,9 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from members.models import Building, Community, Compound, InformationOfficer, Person, ScopedQuerySet
+from core.models import AppendOnlyModel, AppendOnlyQuerySet
+from members.models import Building, Community, InformationOfficer, Person, ScopedQuerySet
 
-from .states import OPEN_STATES, CaseState
+from ..states import OPEN_STATES, CaseState
+from .publishing import PublicInfoQuerySet
 
 
 class Channel(models.TextChoices):
@@ -85,17 +89,6 @@ class AssigneeKind(models.TextChoices):
     STAFF = "staff", "社区工作人员"
 
 
-class PrioritySubject(models.TextChoices):
-    """小区领导干部民情接待日制度 §1: the six subjects of the leaders' reception day."""
-
-    MANY_RESIDENTS = "many_residents", "涉及众多群众利益或反映强烈"
-    GROUP_PETITION = "group_petition", "易引发群体性越级上访或突发事件"
-    MULTI_DEPARTMENT = "multi_department", "涉及多个单位部门需领导协调"
-    MAJOR_POLICY = "major_policy", "涉及重大方针政策"
-    NEEDS_LEADERSHIP = "needs_leadership", "需向领导反映并由组织处理"
-    CADRE_CONDUCT = "cadre_conduct", "反映社区干部作风和廉政问题"
-
-
 # ------------------------------------------------------------------------------------------- querysets
 
 
@@ -133,62 +126,8 @@ class CasePartQuerySet(ScopedQuerySet):
         return self.filter(case_visible_q(scope, prefix="case__"))
 
 
-class ThematicGroupQuerySet(ScopedQuerySet):
-    pass
-
-
 class CaseCounterQuerySet(ScopedQuerySet):
     """Tracking-number sequences: the community's office (and the town above it) only."""
-
-
-class MailboxQuerySet(ScopedQuerySet):
-    def _visible(self, scope):
-        return self.filter(Q(community_id__in=scope.managed_community_ids) | Q(keeper_id=scope.user_id))
-
-
-class MailboxOpeningQuerySet(ScopedQuerySet):
-    community_path = "mailbox__community_id"
-
-    def _visible(self, scope):
-        return self.filter(
-            Q(mailbox__community_id__in=scope.managed_community_ids) | Q(mailbox__keeper_id=scope.user_id)
-        )
-
-
-class DiaryQuerySet(ScopedQuerySet):
-    """An officer sees only their own diary; the office of the community sees all of its officers'."""
-
-    community_path = "officer__community_id"
-
-    def _visible(self, scope):
-        q = Q(officer__community_id__in=scope.managed_community_ids)
-        if scope.person_id:
-            q |= Q(officer__person_id=scope.person_id)
-        return self.filter(q)
-
-
-class ReceptionQuerySet(ScopedQuerySet):
-    def _visible(self, scope):
-        return self.filter(
-            Q(community_id__in=scope.managed_community_ids)
-            | Q(community_id__in=scope.deputy_community_ids)
-            | Q(host_user_id=scope.user_id)
-        )
-
-
-class ForumQuerySet(ScopedQuerySet):
-    pass
-
-
-class ForumItemQuerySet(ScopedQuerySet):
-    community_path = "forum__community_id"
-
-
-class PublicInfoQuerySet(ScopedQuerySet):
-    """Disclosures, announcements and time limits: public anyway, so any role in the community reads them."""
-
-    def _visible(self, scope):
-        return self.filter(community_id__in=scope.community_ids | scope.managed_community_ids)
 
 
 # -------------------------------------------------------------------------------------------- settings
@@ -276,245 +215,12 @@ class CaseCounter(models.Model):
         return f"{self.community_id}/{self.day}: {self.last}"
 
 
-# ----------------------------------------------------------------------------------------- intake rows
-
-
-class Mailbox(models.Model):
-    """民情信箱: installed in a compound, opened every day by its keeper (民情信箱管理制度)."""
-
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="mailboxes", verbose_name="社区"
-    )
-    compound = models.ForeignKey(
-        Compound, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="楼院"
-    )
-    location = models.CharField("安装位置", max_length=100)
-    keeper = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="kept_mailboxes",
-        verbose_name="管理人",
-    )
-    active = models.BooleanField("在用", default=True)
-    installed_on = models.DateField("安装日期", null=True, blank=True)
-
-    objects = MailboxQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "民情信箱"
-        verbose_name_plural = "民情信箱"
-        ordering = ["community_id", "location"]
-        constraints = [
-            models.UniqueConstraint(fields=["community", "location"], name="mailbox_location_unique")
-        ]
-
-    def __str__(self):
-        return self.location
-
-
-class MailboxOpening(models.Model):
-    """One daily opening (每日开箱取件) with the number of letters found; each letter becomes a case."""
-
-    mailbox = models.ForeignKey(
-        Mailbox, on_delete=models.CASCADE, related_name="openings", verbose_name="信箱"
-    )
-    opened_on = models.DateField("开箱日期")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    letters = models.PositiveSmallIntegerField("信件数", default=0)
-    note = models.CharField("备注", max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = MailboxOpeningQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "开箱记录"
-        verbose_name_plural = "开箱记录"
-        ordering = ["-opened_on", "mailbox_id"]
-        constraints = [models.UniqueConstraint(fields=["mailbox", "opened_on"], name="one_opening_per_day")]
-
-    def __str__(self):
-        return f"{self.mailbox} {self.opened_on}"
-
-
-class ReceptionKind(models.TextChoices):
-    DEPUTIES = "deputies", "两代表一委员民情接待日（每月15日）"
-    LEADERS = "leaders", "领导干部民情接待日（每月25日）"
-
-
-NOMINAL_DAY = {ReceptionKind.DEPUTIES: 15, ReceptionKind.LEADERS: 25}
-
-
-class ReceptionDay(models.Model):
-    """One reception day of the rota: nominally the 15th (deputies) or 25th (leaders) of a month; when that
-    is not a working day it happens on the next working day (`held_on`), which the public schedule shows."""
-
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="reception_days", verbose_name="社区"
-    )
-    kind = models.CharField("类型", max_length=10, choices=ReceptionKind.choices)
-    nominal_date = models.DateField("规定日期")
-    held_on = models.DateField("实际接待日期")
-    host_name = models.CharField("接待人", max_length=100)
-    host_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="接待人账号",
-    )
-    place = models.CharField("地点", max_length=100, blank=True)
-    published = models.BooleanField("已公开", default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-
-    objects = ReceptionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "民情接待日"
-        verbose_name_plural = "民情接待日"
-        ordering = ["nominal_date", "kind"]
-        constraints = [
-            models.UniqueConstraint(fields=["community", "kind", "nominal_date"], name="reception_unique")
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.held_on}"
-
-    @property
-    def moved(self) -> bool:
-        return self.held_on != self.nominal_date
-
-
-class ReceptionItemQuerySet(ScopedQuerySet):
-    community_path = "reception__community_id"
-
-    def _visible(self, scope):
-        return self.filter(
-            Q(reception__community_id__in=scope.managed_community_ids)
-            | Q(reception__community_id__in=scope.deputy_community_ids)
-        )
-
-
-class ReceptionItem(models.Model):
-    """One line of the 接待群众来访记录表: a visitor and what they raised. Every item becomes a case."""
-
-    reception = models.ForeignKey(ReceptionDay, on_delete=models.CASCADE, related_name="items")
-    visitor_name = models.CharField("来访人", max_length=50)
-    visitor_phone = models.CharField("联系方式", max_length=30, blank=True)
-    content = models.TextField("反映问题")
-    priority_subject = models.CharField(
-        "接待重点内容", max_length=20, choices=PrioritySubject.choices, blank=True, help_text="领导接待日必填"
-    )
-    case = models.OneToOneField("Case", on_delete=models.PROTECT, related_name="reception_item")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ReceptionItemQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "接待记录"
-        verbose_name_plural = "接待群众来访记录"
-        ordering = ["reception_id", "pk"]
-
-    def __str__(self):
-        return f"{self.visitor_name}: {self.content[:20]}"
-
-
-class Forum(models.Model):
-    """民情恳谈会: once a month at month end; attendees and minutes are recorded."""
-
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="forums", verbose_name="社区"
-    )
-    held_on = models.DateField("召开日期")
-    title = models.CharField("主题", max_length=100)
-    attendees = models.JSONField("参会人员", default=list, help_text='[{"name": "...", "role": "..."}]')
-    minutes = models.TextField("会议纪要", blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ForumQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "民情恳谈会"
-        verbose_name_plural = "民情恳谈会"
-        ordering = ["-held_on"]
-
-    def __str__(self):
-        return f"{self.held_on} {self.title}"
-
-
-class ForumItem(models.Model):
-    """A matter raised at a forum: answered on the spot, or turned into a case to be handled in time."""
-
-    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="items")
-    raised_by = models.CharField("提出人", max_length=100)
-    content = models.TextField("意见建议")
-    answered_on_spot = models.BooleanField("现场答复", default=False)
-    answer = models.TextField("现场答复内容", blank=True)
-    case = models.OneToOneField(
-        "Case", on_delete=models.PROTECT, null=True, blank=True, related_name="forum_item"
-    )
-
-    objects = ForumItemQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "恳谈会事项"
-        verbose_name_plural = "恳谈会事项"
-        ordering = ["forum_id", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                name="forum_item_answered_or_case",
-                condition=Q(answered_on_spot=True, case__isnull=True)
-                | Q(answered_on_spot=False, case__isnull=False),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.raised_by}: {self.content[:20]}"
-
-
 # ---------------------------------------------------------------------------------------------- cases
 
 
 def attachment_path(instance, filename):
     # Random names only: the original name is kept in a column, never on disk or in a URL.
     return f"cases/attachments/{uuid.uuid4().hex}{instance.extension}"
-
-
-class ThematicGroup(models.Model):
-    """专题反馈: cases about the same issue answered with one reply, recorded on every case."""
-
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="case_groups", verbose_name="社区"
-    )
-    title = models.CharField("专题", max_length=100)
-    reply = models.TextField("专题答复", blank=True)
-    reply_method = models.CharField("答复方式", max_length=20, choices=FeedbackMethod.choices, blank=True)
-    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ThematicGroupQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "专题反馈"
-        verbose_name_plural = "专题反馈"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.title
 
 
 class Case(models.Model):
@@ -559,9 +265,9 @@ class Case(models.Model):
         verbose_name="报告信息员",
     )
     mailbox_opening = models.ForeignKey(
-        MailboxOpening, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        "MailboxOpening", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
-    forum = models.ForeignKey(Forum, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    forum = models.ForeignKey("Forum", on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
 
     state = models.CharField("状态", max_length=20, choices=CaseState.choices, default=CaseState.REGISTERED)
     handling_type = models.CharField("办件类型", max_length=20, choices=HandlingType.choices, blank=True)
@@ -598,7 +304,7 @@ class Case(models.Model):
     visit_at = models.DateTimeField("约定上门时间", null=True, blank=True)
     visit_address = models.CharField("上门地点", max_length=100, blank=True)
     group = models.ForeignKey(
-        ThematicGroup,
+        "ThematicGroup",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -663,11 +369,17 @@ class Case(models.Model):
         return self.resident_name or (self.resident.name if self.resident_id else "")
 
 
-class CaseEvent(models.Model):
+class CaseEventQuerySet(CasePartQuerySet, AppendOnlyQuerySet):
+    """Scoped like the rest of a case, and append-only: updates and deletes are refused (core.models)."""
+
+
+class CaseEvent(AppendOnlyModel):
     """Append-only timeline of a case: who moved it from which state to which, when, and why.
 
     Rows are only ever inserted (by `cases.services`); `from_state == to_state` marks an action that is
-    not a move (a home visit scheduled, a case added to a thematic group).
+    not a move (a home visit scheduled, a case added to a thematic group). Nothing rewrites them: the
+    retention purge (`cases.retention`) anonymises the case and the lines it came from, not its timeline;
+    deleting a case or an account goes through Django's collector, not this queryset.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -682,7 +394,7 @@ class CaseEvent(models.Model):
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = CasePartQuerySet.as_manager()
+    objects = CaseEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "办理记录"
@@ -692,11 +404,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.from_state}→{self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("CaseEvent rows are append-only")
-        super().save(*args, **kwargs)
 
 
 class CaseAttachment(models.Model):
@@ -727,104 +434,3 @@ class CaseAttachment(models.Model):
         return {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}.get(
             self.content_type, ".bin"
         )
-
-
-class DiaryEntry(models.Model):
-    """民情日志: an information officer's visit — household, date, what was heard. Can become a case."""
-
-    officer = models.ForeignKey(
-        InformationOfficer, on_delete=models.CASCADE, related_name="diary", verbose_name="信息员"
-    )
-    visited_on = models.DateField("走访日期")
-    household = models.CharField("走访户", max_length=100)
-    resident = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    building = models.ForeignKey(Building, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    heard = models.TextField("了解到的情况")
-    case = models.OneToOneField(
-        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="diary_entry"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = DiaryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "民情日志"
-        verbose_name_plural = "民情日志"
-        ordering = ["-visited_on", "-pk"]
-
-    def __str__(self):
-        return f"{self.visited_on} {self.household}"
-
-
-# ------------------------------------------------------------------------------------------ disclosure
-
-
-class DisclosureKind(models.TextChoices):
-    """七公开 of the service hall (小区服务大厅管理制度 §2)."""
-
-    PROCEDURES = "procedures", "办事程序"
-    BASIS = "basis", "办事依据"
-    STANDARDS = "standards", "服务标准"
-    TIME_LIMITS = "time_limits", "办事时限"
-    DISCIPLINE = "discipline", "办事纪律"
-    RESULTS = "results", "办事结果"
-    STAFF = "staff", "责任人员"
-
-
-class Disclosure(models.Model):
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="disclosures", verbose_name="社区"
-    )
-    kind = models.CharField("公开事项", max_length=20, choices=DisclosureKind.choices)
-    body = models.TextField("内容")
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-
-    objects = PublicInfoQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "七公开"
-        verbose_name_plural = "七公开"
-        ordering = ["community_id", "kind"]
-        constraints = [models.UniqueConstraint(fields=["community", "kind"], name="disclosure_unique")]
-
-    def __str__(self):
-        return self.get_kind_display()
-
-
-class AnnouncementCategory(models.TextChoices):
-    """集中公告 (运行程序 三、公告反馈 2)."""
-
-    POLICY = "policy", "惠民政策"
-    PARTY = "party", "党务工作"
-    ASSISTANCE = "assistance", "社会救助"
-    MINIMUM_INCOME = "minimum_income", "低保发放"
-    ELDERLY_ALLOWANCE = "elderly_allowance", "高龄补助"
-    CONSCRIPTION = "conscription", "征兵信息"
-    FAMILY_PLANNING = "family_planning", "计划生育"
-    LOW_RENT_HOUSING = "low_rent_housing", "廉租住房"
-
-
-class Announcement(models.Model):
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="announcements", verbose_name="社区"
-    )
-    category = models.CharField("类别", max_length=20, choices=AnnouncementCategory.choices)
-    title = models.CharField("标题", max_length=100)
-    body = models.TextField("内容")
-    published_on = models.DateField("公告日期")
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-
-    objects = PublicInfoQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "集中公告"
-        verbose_name_plural = "集中公告"
-        ordering = ["-published_on", "-pk"]
-
-    def __str__(self):
-        return self.title

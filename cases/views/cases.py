@@ -1,0 +1,205 @@
+"""The case pages: the office's list, intake and overdue board, the case with its actions (staff and
+assignee), its photos and the one-time notice, and the assignee's phone list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core import audit
+from core.errors import DomainError
+from members.models import Community, User
+from members.permissions import is_office_anywhere, oversees
+from members.privacy import shown_mobile
+from members.roles import scope_for
+
+from .. import forms, pdf, selectors, services
+from ..api import CaseFilter
+from ..models import Case, CaseAttachment, ThematicGroup
+from ..states import allowed_actions
+from ._common import _error, _managed
+
+PAGE_SIZE = 30
+
+# Who may take each action from the case page (the services check again).
+WORKER_ACTIONS = {
+    "start",
+    "request_documents",
+    "documents_received",
+    "resolve",
+    "schedule_visit",
+    "give_feedback",
+}
+
+
+@login_required
+def case_list(request):
+    scope = scope_for(request.user)
+    qs = selectors.case_queryset_for_list(Case.objects.visible_to(request.user))
+    communities = Community.objects.visible_to(request.user)
+    form = forms.CaseFilterForm(request.GET or None, communities=communities)
+    filtered = CaseFilter(request.GET, queryset=qs, request=request).qs
+    q = request.GET.get("q", "").strip()
+    if q:
+        filtered = filtered.filter(tracking_no__icontains=q) | filtered.filter(content__icontains=q)
+    page = Paginator(filtered.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": page,
+            "today": timezone.localdate(),
+            "query": query.urlencode(),
+            "section": "cases",
+            "is_manager": is_office_anywhere(scope),
+        },
+    )
+
+
+@login_required
+def case_detail(request, pk):
+    case = get_object_or_404(selectors.case_queryset_for_detail(Case.objects.visible_to(request.user)), pk=pk)
+    manager = oversees(request.user, case.community_id)
+    worker = manager or case.assignee_id == request.user.pk
+    actions = [a for a in allowed_actions(case.state) if (manager or (worker and a in WORKER_ACTIONS))]
+    action_forms = {a: forms.ACTION_FORMS[a](prefix=a) for a in actions}
+    suggestions = selectors.suggest_assignees(case) if manager else []
+    if "assign" in action_forms:
+        action_forms["assign"].fields["assignee"].widget.choices = [
+            (s.user_id, f"{s.name}（{s.reason}）") for s in suggestions
+        ]
+    context = {
+        "case": case,
+        "resident_phone": shown_mobile(request.user, case.community_id, case.resident_phone),
+        "today": timezone.localdate(),
+        "action_forms": action_forms,
+        "suggestions": suggestions,
+        "duplicates": selectors.likely_duplicates(case) if manager else [],
+        "groups": ThematicGroup.objects.filter(community=case.community, replied_at__isnull=True)
+        if manager
+        else [],
+        "calendar_warning": selectors.calendar_warning_for(case),
+        "manager": manager,
+        "is_overdue": case.is_overdue(timezone.localdate()),
+        "events": case.events.all(),
+        "section": "cases",
+    }
+    audit.record_access(what="read_full", obj=case)
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_POST
+def case_act(request, pk, action):
+    case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    form_class = forms.ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        messages.error(
+            request, "请检查填写的内容：" + "；".join(f"{k}: {v[0]}" for k, v in form.errors.items())
+        )
+        return redirect("cases:detail", pk=pk)
+    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    try:
+        if action == "assign":
+            data["assignee"] = get_object_or_404(User, pk=data["assignee"])
+            data.setdefault("kind", None)
+        if action == "rate":
+            services.case_rate(case=case, by=request.user, **data)
+        else:
+            fn = {
+                "higher_reply": services.case_record_higher_reply,
+                "give_feedback": services.case_give_feedback,
+            }.get(action) or getattr(services, f"case_{action}")
+            fn(case=case, by=request.user, **data)
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, "已保存")
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+def intake(request):
+    communities = _managed(request)
+    form = forms.IntakeForm(request.POST or None, request.FILES or None, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        files = data.pop("attachments") or []
+        try:
+            case = services.case_register(by=request.user, attachments=files, **data)
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(
+                request, f"已登记 {case.tracking_no}，居民查询码 {case.access_code}（仅显示一次）"
+            )
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/intake.html", {"form": form})
+
+
+@login_required
+def attachment(request, pk):
+    """Attachments are never under a public URL: only someone who can see the case gets the file."""
+    item = get_object_or_404(CaseAttachment.objects.select_related("case"), pk=pk)
+    if not Case.objects.visible_to(request.user).filter(pk=item.case_id).exists():
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    audit.record_access(what="read_full", obj=item, description="民情件附件")
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def notice_pdf(request, pk):
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("community"), pk=pk)
+    try:
+        body = pdf.one_time_notice_pdf(case)
+    except DomainError:
+        raise Http404
+    response = HttpResponse(body, content_type="application/pdf")
+    audit.record_access(what="print", obj=case, description="一次性告知书")
+    response["Content-Disposition"] = f'inline; filename="notice-{case.tracking_no}.pdf"'
+    return response
+
+
+@login_required
+def overdue(request):
+    scope = scope_for(request.user)
+    if not is_office_anywhere(scope):
+        raise DjangoPermissionDenied
+    cases = selectors.overdue_cases(Case.objects.visible_to(request.user))
+    missed = selectors.missed_openings(scope.managed_community_ids)
+    return render(
+        request,
+        "cases/overdue.html",
+        {
+            "cases": cases,
+            "missed": missed,
+            "today": timezone.localdate(),
+            "section": "overdue",
+        },
+    )
+
+
+@login_required
+def my_cases(request):
+    return render(
+        request,
+        "cases/my.html",
+        {
+            "work": selectors.my_work(request.user),
+            "today": timezone.localdate(),
+            "section": "my_cases",
+        },
+    )
