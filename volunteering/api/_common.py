@@ -7,10 +7,10 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions, serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
-from core.errors import DomainError
+from core.errors import DomainError, PermissionDenied
 from members.models import Community, Person
+from members.permissions import is_office_anywhere
 from members.roles import scope_for
-from members.services import PermissionDenied
 
 from .. import access
 from ..models import (
@@ -49,8 +49,7 @@ class ReadsCommunities(permissions.BasePermission):
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
-        scope = scope_for(request.user)
-        return scope.is_superuser or bool(scope.managed_community_ids)
+        return is_office_anywhere(scope_for(request.user))
 
 
 def _office_on_create(view, request) -> None:

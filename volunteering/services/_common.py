@@ -7,10 +7,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, PermissionDenied
 from core.notifications import notify
 from members.models import Person
-from members.services import PermissionDenied
 
 from ..access import (
     is_registered_member,

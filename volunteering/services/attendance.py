@@ -7,15 +7,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, PermissionDenied
 from core.notifications import notify
 from members.models import Person, User
+from members.permissions import require_office
 from members.roles import scope_for
-from members.services import PermissionDenied
 
 from .. import checkin
 from ..access import (
-    require_office,
     require_runs_item,
 )
 from ..models import (

@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from core.errors import Conflict, DomainError
 from members.models import Community, Person, RoleAssignment, User
+from members.permissions import require_office, runs_office
 
 from ..access import (
-    is_office,
     require_acting_for,
-    require_office,
     require_runs_item,
 )
 from ..models import (
@@ -333,7 +332,7 @@ def signup_cancel(*, signup: SignUp, by: User) -> SignUp:
     require_acting_for(by, signup.person, signup.item.community_id)
     item = _lock_item(signup.item_id)
     now = timezone.now()
-    if item.starts_at <= now and not is_office(by, item.community_id):
+    if item.starts_at <= now and not runs_office(by, item.community_id):
         raise DomainError("事项已开始，不能取消报名；如有特殊情况请联系活动负责人", code="item_started")
     locked = SignUp.objects.select_for_update().get(pk=signup.pk)
     if locked.checked_in_at is not None:

@@ -7,11 +7,11 @@ from django.utils import timezone
 from core.errors import Conflict, DomainError
 from core.notifications import notify
 from members.models import Community, Person, User
+from members.permissions import require_office
 from members.roles import scope_for
 
 from ..access import (
     require_acting_for,
-    require_office,
 )
 from ..models import (
     ACTIVE_CLAIM_STATUSES,
