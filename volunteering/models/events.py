@@ -4,6 +4,7 @@ history of every state change in the app."""
 from django.conf import settings
 from django.db import models
 
+from core.models import AppendOnlyModel, AppendOnlyQuerySet
 from members.models import Community, Person
 
 from .hours import ServiceRecord
@@ -49,9 +50,18 @@ class ConductNote(models.Model):
         return f"{self.person} {self.noted_on}"
 
 
-class VolunteerEvent(models.Model):
+class VolunteerEventQuerySet(AppendOnlyQuerySet, OfficeOnlyQuerySet):
+    """Read by the community's office only; never updated or deleted in bulk (core.models.AppendOnlyQuerySet)."""
+
+
+class VolunteerEvent(AppendOnlyModel):
     """Append-only history of every state change in this app (claims, sign-ups, records, items), written
-    by the service in the same transaction as the change."""
+    by the service in the same transaction as the change (`core.models.AppendOnlyModel`: a row is never
+    changed or deleted through the ORM). Nothing in the app updates or deletes one; the only removals are
+    the database's own cascades when a community, item, claim, sign-up or record row itself is deleted
+    (Django's collector deletes through the base manager), which no service does — items, claims and
+    records are cancelled, never deleted, and the admin offers no delete for them.
+    """
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     action = models.CharField(max_length=40)
@@ -71,7 +81,7 @@ class VolunteerEvent(models.Model):
     to_status = models.CharField(max_length=15, blank=True)
     note = models.CharField(max_length=300, blank=True)
 
-    objects = OfficeOnlyQuerySet.as_manager()
+    objects = VolunteerEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "志愿服务操作记录"

@@ -33,9 +33,9 @@ from ._common import (
     _belongs_to,
     _event,
     _lock_item,
-    _move,
     _require_member_of,
     _require_text,
+    _transition,
     _when,
 )
 
@@ -302,7 +302,7 @@ def record_approve(
     extra = {"approved_by": by, "approved_at": timezone.now()}
     if evaluation:
         extra.update(evaluation=evaluation, evaluation_note=(evaluation_note or "")[:200])
-    return _move(
+    return _transition(
         record,
         RecordStatus.APPROVED,
         table=RECORD_TRANSITIONS,
@@ -319,7 +319,7 @@ def record_reject(*, record: ServiceRecord, by: User, reason: str) -> ServiceRec
     require_runs_item(by, record.item)
     _require_not_own(by, record)
     reason = _require_text(reason, "reason", "请填写未通过的原因")
-    record = _move(
+    record = _transition(
         record,
         RecordStatus.REJECTED,
         table=RECORD_TRANSITIONS,
@@ -369,7 +369,7 @@ def record_cancel(*, record: ServiceRecord, by: User, reason: str) -> ServiceRec
     """注销: false or mistaken hours are cancelled with a reason, never deleted (office only)."""
     require_office(by, record.item.community_id)
     reason = _require_text(reason, "reason", "请填写注销原因")
-    return _move(
+    return _transition(
         record,
         RecordStatus.CANCELLED,
         table=RECORD_TRANSITIONS,
