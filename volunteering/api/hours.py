@@ -146,6 +146,7 @@ class RecordViewSet(
     serializer_class = RecordSerializer
     filterset_class = RecordFilter
     search_fields = ["person__name", "item__title"]
+    ordering_fields = ["started_at", "minutes", "recorded_at"]
 
     def optimise(self, qs):
         return qs.select_related("item", "person", "recorded_by", "approved_by")

@@ -409,6 +409,7 @@ class SignUpViewSet(
     serializer_class = SignUpSerializer
     filterset_fields = ["item", "status", "person"]
     search_fields = ["person__name", "item__title"]
+    ordering_fields = ["queued_at", "checked_in_at"]
 
     def optimise(self, qs):
         return qs.select_related("item", "person")

@@ -151,6 +151,7 @@ class RequirementViewSet(viewsets.GenericViewSet):
     permission_classes = [ReadsCommunities]
     serializer_class = RequirementSerializer
     pagination_class = None
+    filter_backends = []  # one summary, filtered by its own parameters (community, year, behind)
     queryset = Community.objects.none()  # for the schema generator; rows come from the selector
 
     @extend_schema(
@@ -184,6 +185,7 @@ class LedgerViewSet(viewsets.GenericViewSet):
 
     serializer_class = LedgerSerializer
     pagination_class = None
+    filter_backends = []  # one member's ledger: nothing to sort, filter or search
 
     def get_queryset(self):
         return selectors.ledger_subjects(self.request.user).select_related("membership")
@@ -247,6 +249,7 @@ class ConductNoteViewSet(
     permission_classes = [HasOffice]
     filterset_fields = ["community", "person", "kind"]
     search_fields = ["person__name", "note"]
+    ordering_fields = ["noted_on", "created_at"]
 
     def optimise(self, qs):
         return qs.select_related("person", "recorded_by")

@@ -73,6 +73,7 @@ class PolicyViewSet(viewsets.GenericViewSet):
     items; set by its office. A community without its own row shows the default (min 1 item, target 2)."""
 
     serializer_class = PolicySerializer
+    filter_backends = []  # one policy per community: nothing to sort, filter or search
     lookup_url_kwarg = "pk"
     lookup_value_regex = r"\d+"
 
@@ -170,6 +171,7 @@ class PostViewSet(
     serializer_class = PostSerializer
     filterset_class = PostFilter
     search_fields = ["name", "description"]
+    ordering_fields = ["sort_order", "name", "capacity", "created_at"]
 
     def optimise(self, qs):
         return selectors.posts_with_staffing(qs)
@@ -250,6 +252,7 @@ class ClaimViewSet(
     serializer_class = ClaimSerializer
     filterset_fields = ["community", "post", "status", "year", "person"]
     search_fields = ["person__name", "post__name"]
+    ordering_fields = ["year", "created_at", "decided_at"]
 
     def optimise(self, qs):
         return qs.select_related("post", "person")
@@ -308,6 +311,7 @@ class TeamViewSet(
     serializer_class = TeamMemberSerializer
     filterset_fields = ["community", "person"]
     search_fields = ["person__name"]
+    ordering_fields = ["joined_on"]
 
     def optimise(self, qs):
         return qs.select_related("person")

@@ -61,6 +61,7 @@ class ProgrammeViewSet(
     serializer_class = ProgrammeSerializer
     filterset_fields = ["community", "kind", "is_active"]
     search_fields = ["name"]
+    ordering_fields = ["name", "created_at"]
 
     @extend_schema(request=ProgrammeWriteSerializer, responses={201: ProgrammeSerializer})
     def create(self, request):
@@ -129,6 +130,7 @@ class PairingViewSet(
     serializer_class = PairingSerializer
     filterset_fields = ["programme", "person", "status"]
     search_fields = ["household", "person__name"]
+    ordering_fields = ["started_on", "ended_on"]
 
     def optimise(self, qs):
         return qs.select_related("person", "programme")
@@ -221,6 +223,7 @@ class GoodViewSet(
     serializer_class = GoodSerializer
     filterset_fields = ["programme", "category"]
     search_fields = ["name", "donor"]
+    ordering_fields = ["received_on", "name", "quantity_left"]
 
     def optimise(self, qs):
         return qs.select_related("programme")
@@ -258,6 +261,7 @@ class HandoutViewSet(
     permission_classes = [HasOffice]
     filterset_fields = ["good", "good__programme"]
     search_fields = ["recipient_name", "good__name"]
+    ordering_fields = ["handed_out_on"]
 
     def optimise(self, qs):
         return qs.select_related("good")
@@ -306,8 +310,11 @@ class SkillViewSet(
 
     queryset = SkillListing.objects.all()
     serializer_class = SkillSerializer
+    # Never the contact phone, in any of the three: staff and the town see it masked (139****1234), and a
+    # sort, filter or search on it would tell them the hidden digits (tests/privacy).
     filterset_fields = ["programme", "person", "is_active"]
     search_fields = ["skill", "person__name"]
+    ordering_fields = ["skill", "created_at"]
 
     def optimise(self, qs):
         return qs.select_related("person")
