@@ -57,10 +57,11 @@ class VolunteerEventQuerySet(AppendOnlyQuerySet, OfficeOnlyQuerySet):
 class VolunteerEvent(AppendOnlyModel):
     """Append-only history of every state change in this app (claims, sign-ups, records, items), written
     by the service in the same transaction as the change (`core.models.AppendOnlyModel`: a row is never
-    changed or deleted through the ORM). Nothing in the app updates or deletes one; the only removals are
-    the database's own cascades when a community, item, claim, sign-up or record row itself is deleted
-    (Django's collector deletes through the base manager), which no service does — items, claims and
-    records are cancelled, never deleted, and the admin offers no delete for them.
+    changed or deleted through the ORM). Nothing in the app updates or deletes one, and no retention purge
+    touches them. The only writes past that guard are Django's own, through the base manager, on purpose:
+    the cascade when a community, item, claim, sign-up or record is itself deleted (no service deletes one;
+    volunteering's admin offers no delete for the last four), and `by` set to NULL when an account is
+    deleted.
     """
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
