@@ -1,18 +1,22 @@
-"""Who may do what in volunteering, on top of `members.roles.scope_for`.
+"""Who may do what in volunteering, on top of `members.permissions` (the office policy, named once there).
 
 - The community's **office** (书记 / 工作人员 / 办公室主任 — `MANAGING_ROLES` held *in that community*)
-  manages posts, items, approvals, programmes and the conduct notes.
-- A **town supervisor** reads every community of the town (`scope.managed_community_ids`) but changes
-  nothing here: `Scope.manages()` is true for the town too, so this module asks `Scope.office_community_ids`
-  (the managing roles the user holds in the community itself).
+  manages posts, items, approvals, programmes and the conduct notes: `members.permissions.runs_office` /
+  `require_office`.
+- A **town supervisor** reads every community of the town (`members.permissions.oversees`) but changes
+  nothing here: the branch's own party-building work is the community office's alone.
 - A **member** (`Role.MEMBER`, with a person and a confirmed registration in the community) acts for
   themself; officers and deputies of the community read its posts, items and programmes.
 - **Employer liaisons** see nothing of volunteering (the evaluations app decides what they get).
+
+What stays here is volunteering's own: who runs an item (its organiser), who acts for whom, who is a
+registered member, and the community sets the querysets scope by.
 """
 
+from core.errors import PermissionDenied
 from members.models import Registration, RegistrationStatus
+from members.permissions import runs_office
 from members.roles import scope_for
-from members.services import PermissionDenied
 
 
 def office_community_ids(user) -> frozenset | None:
@@ -27,30 +31,16 @@ def participant_community_ids(scope) -> frozenset:
     return scope.community_ids
 
 
-def is_office(user, community_id: int) -> bool:
-    ids = office_community_ids(user)
-    return ids is None or community_id in ids
-
-
 def has_office(user) -> bool:
+    """Runs some community's office (or is a superuser): the office-only lists and creations make sense.
+    Narrower than `members.permissions.is_office_anywhere`, which a town supervisor passes too."""
     ids = office_community_ids(user)
     return ids is None or bool(ids)
 
 
-def require_office(user, community_id: int) -> None:
-    if not is_office(user, community_id):
-        raise PermissionDenied("只有本社区的书记、工作人员或办公室主任可以执行此操作")
-
-
-def reads_community(user, community_id: int) -> bool:
-    """Office or supervising town: may read everyone's rows of this community."""
-    scope = scope_for(user)
-    return scope.is_superuser or community_id in scope.managed_community_ids
-
-
 def runs_item(user, item) -> bool:
     """The item's organiser or the community's office may run it (show the code, mark attendance, approve)."""
-    return is_office(user, item.community_id) or (user.is_authenticated and item.organiser_id == user.pk)
+    return runs_office(user, item.community_id) or (user.is_authenticated and item.organiser_id == user.pk)
 
 
 def require_runs_item(user, item) -> None:
@@ -73,6 +63,6 @@ def require_acting_for(user, person, community_id: int) -> bool:
     scope = scope_for(user)
     if scope.person_id == person.pk and scope.person_id is not None:
         return True
-    if is_office(user, community_id):
+    if runs_office(user, community_id):
         return False
     raise PermissionDenied("只能为本人办理；代他人办理须由本社区工作人员操作")

@@ -1,6 +1,7 @@
 """REST API of volunteering (/api/v1/volunteering/…). Every view starts from `visible_to(user)` (an object
 outside the user's scope is a 404); every write calls a service. One module per area; `api_urls` registers
-the viewsets re-exported here."""
+the viewsets re-exported here. Serializers live beside the views that use them and are shapes only:
+rules live in `services`, reads in `selectors`."""
 
 from ._common import (
     COMMUNITY_PARAM,
@@ -10,11 +11,13 @@ from ._common import (
     ReadsCommunities,
     default_community,
 )
+from .hours import (
+    RecordFilter,
+    RecordViewSet,
+)
 from .items import (
     ItemFilter,
     ItemViewSet,
-    RecordFilter,
-    RecordViewSet,
     SignUpViewSet,
 )
 from .ledger import (

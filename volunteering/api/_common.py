@@ -1,14 +1,16 @@
-"""Shared pieces of the volunteering API: permissions, the community and year parameters."""
+"""Shared pieces of the volunteering API: permissions, the community and year parameters, the fields and
+bodies several areas use."""
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import permissions
+from rest_framework import permissions, serializers
 
-from core.errors import DomainError
+from core.api import ScopedPrimaryKeyRelatedField
+from core.errors import DomainError, PermissionDenied
 from members.models import Community, Person
+from members.permissions import is_office_anywhere
 from members.roles import scope_for
-from members.services import PermissionDenied
 
 from .. import access
 from ..models import (
@@ -16,6 +18,17 @@ from ..models import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class CommunityField(ScopedPrimaryKeyRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "社区；只管理一个社区时可省略")
+        super().__init__(model=Community, **kwargs)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
 
 
 class HasOffice(permissions.BasePermission):
@@ -36,8 +49,7 @@ class ReadsCommunities(permissions.BasePermission):
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
-        scope = scope_for(request.user)
-        return scope.is_superuser or bool(scope.managed_community_ids)
+        return is_office_anywhere(scope_for(request.user))
 
 
 def _office_on_create(view, request) -> None:

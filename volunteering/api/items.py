@@ -1,56 +1,195 @@
-"""Service items, sign-ups, check-in/out and hours."""
+"""Service items, sign-ups and check-in/out (hours are in `hours`)."""
 
-from django import forms
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedQuerysetMixin
+from core.api import ScopedPrimaryKeyRelatedField, ScopedQuerysetMixin
 from core.errors import DomainError
+from core.validators import BUSINESS_DATES
+from members.models import Person
 from members.roles import scope_for
 
 from .. import access, calendar, checkin, selectors, services
 from ..models import (
-    UNVERIFIED_SOURCES,
+    CheckInMethod,
+    Programme,
     ServiceItem,
-    ServiceRecord,
+    ServicePost,
     SignUp,
     SignUpStatus,
 )
-from ..serializers import (
-    ApproveSerializer,
-    AttendanceSerializer,
-    CalendarLinkSerializer,
-    CheckinCodeSerializer,
-    CheckInResultSerializer,
-    CheckInSerializer,
-    EvaluationSerializer,
-    ItemCancelSerializer,
-    ItemSerializer,
-    ItemUpdateSerializer,
-    ItemWriteSerializer,
-    ReasonSerializer,
-    RecordSerializer,
-    SelfReportSerializer,
-    SignUpCreateSerializer,
-    SignUpSerializer,
-)
 from ._common import (
-    YEAR_MAX,
-    YEAR_MIN,
+    CommunityField,
+    ReasonSerializer,
     _office_on_create,
     _own_person,
     _record,
     default_community,
 )
+from .hours import AttendanceSerializer, RecordSerializer
 
 # ------------------------------------------------------------------------------------------------- items
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    post_name = serializers.CharField(source="post.name", read_only=True, default=None, allow_null=True)
+    programme_name = serializers.CharField(
+        source="programme.name", read_only=True, default=None, allow_null=True
+    )
+    confirmed_count = serializers.IntegerField(read_only=True, default=0)
+    waitlist_count = serializers.IntegerField(read_only=True, default=0)
+    places_left = serializers.SerializerMethodField()
+    my_status = serializers.CharField(
+        read_only=True,
+        default=None,
+        allow_null=True,
+        help_text="本人的报名状态：confirmed / waitlisted / cancelled / null",
+    )
+    my_signup = serializers.IntegerField(source="my_signup_id", read_only=True, default=None, allow_null=True)
+
+    class Meta:
+        model = ServiceItem
+        fields = [
+            "id",
+            "community",
+            "title",
+            "description",
+            "place",
+            "starts_at",
+            "ends_at",
+            "post",
+            "post_name",
+            "programme",
+            "programme_name",
+            "capacity",
+            "required_skills",
+            "recipients",
+            "organiser",
+            "status",
+            "cancel_reason",
+            "confirmed_count",
+            "waitlist_count",
+            "places_left",
+            "my_status",
+            "my_signup",
+        ]
+        read_only_fields = fields
+
+    def get_places_left(self, obj) -> int:
+        return max(obj.capacity - getattr(obj, "confirmed_count", 0), 0)
+
+
+class ItemWriteSerializer(serializers.Serializer):
+    community = CommunityField()
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    place = serializers.CharField(max_length=100)
+    starts_at = serializers.DateTimeField(validators=[BUSINESS_DATES])
+    ends_at = serializers.DateTimeField(validators=[BUSINESS_DATES])
+    post = ScopedPrimaryKeyRelatedField(model=ServicePost, required=False, allow_null=True)
+    programme = ScopedPrimaryKeyRelatedField(model=Programme, required=False, allow_null=True)
+    capacity = serializers.IntegerField(min_value=1, max_value=500)
+    required_skills = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=20
+    )
+    recipients = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ItemUpdateSerializer(ItemWriteSerializer):
+    demote_excess = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="名额减少到已报名人数以下时：true 把最后报名的人转为候补（会通知本人）；默认拒绝修改",
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.pop("community")
+        for f in fields.values():
+            f.required = False
+        return fields
+
+
+class ItemCancelSerializer(ReasonSerializer):
+    pass
+
+
+class SignUpSerializer(serializers.ModelSerializer):
+    item_title = serializers.CharField(source="item.title", read_only=True)
+    starts_at = serializers.DateTimeField(source="item.starts_at", read_only=True)
+    ends_at = serializers.DateTimeField(source="item.ends_at", read_only=True)
+    place = serializers.CharField(source="item.place", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    waitlist_position = serializers.SerializerMethodField()
+    # "" until checked in: declared, because a read-only model field loses `allow_blank` in the schema
+    check_in_method = serializers.ChoiceField(choices=CheckInMethod.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = SignUp
+        fields = [
+            "id",
+            "item",
+            "item_title",
+            "starts_at",
+            "ends_at",
+            "place",
+            "person",
+            "person_name",
+            "status",
+            "queued_at",
+            "promoted_at",
+            "cancelled_at",
+            "checked_in_at",
+            "checked_out_at",
+            "check_in_method",
+            "waitlist_position",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, help_text="候补第几位（候补时）"))
+    def get_waitlist_position(self, obj):
+        return getattr(obj, "waitlist_position", None)
+
+
+class SignUpCreateSerializer(serializers.Serializer):
+    person = ScopedPrimaryKeyRelatedField(
+        model=Person, required=False, help_text="省略为本人；工作人员代为报名时填写"
+    )
+
+
+class CheckInSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="二维码中的签到令牌"
+    )
+    code = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=12, help_text="6 位签到码"
+    )
+
+
+class CheckInResultSerializer(serializers.Serializer):
+    signup = SignUpSerializer()
+    changed = serializers.BooleanField(help_text="false：重复扫码，未作任何改变")
+    record = RecordSerializer(allow_null=True, required=False)
+
+
+class CheckinCodeSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    token = serializers.CharField()
+    code = serializers.CharField()
+    svg = serializers.CharField(help_text="二维码 SVG")
+    token_valid_seconds = serializers.IntegerField()
+    refresh_seconds = serializers.IntegerField()
+
+
+class CalendarLinkSerializer(serializers.Serializer):
+    url = serializers.CharField()
 
 
 class ItemFilter(filters.FilterSet):
@@ -270,6 +409,7 @@ class SignUpViewSet(
     serializer_class = SignUpSerializer
     filterset_fields = ["item", "status", "person"]
     search_fields = ["person__name", "item__title"]
+    ordering_fields = ["queued_at", "checked_in_at"]
 
     def optimise(self, qs):
         return qs.select_related("item", "person")
@@ -279,102 +419,3 @@ class SignUpViewSet(
     def cancel(self, request, pk=None):
         signup = services.signup_cancel(signup=self.get_object(), by=request.user)
         return Response(SignUpSerializer(self.get_queryset().get(pk=signup.pk)).data)
-
-
-# ------------------------------------------------------------------------------------------------- hours
-
-
-@extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX, "description": "年度"})
-class YearFilter(filters.NumberFilter):
-    """A whole year in the range the app knows (the same bounds as `?year=` elsewhere): anything else is a
-    400, where year 0 or 10000 used to crash periods.year_bounds."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
-
-
-class RecordFilter(filters.FilterSet):
-    unverified = filters.BooleanFilter(method="filter_unverified", label="本人申报或事后补录")
-    year = YearFilter(method="filter_year", label="年度")
-
-    class Meta:
-        model = ServiceRecord
-        fields = ["item", "person", "status", "source", "unverified", "year"]
-
-    def filter_unverified(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return (
-            queryset.filter(source__in=UNVERIFIED_SOURCES)
-            if value
-            else queryset.exclude(source__in=UNVERIFIED_SOURCES)
-        )
-
-    def filter_year(self, queryset, name, value):
-        from ..periods import year_bounds
-
-        if value is None:
-            return queryset
-        start, end = year_bounds(value)
-        return queryset.filter(started_at__gte=start, started_at__lt=end)
-
-
-class RecordViewSet(
-    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """志愿服务记录 (hours). POST is a member's self-report (pending). The organiser or office approves,
-    rejects or evaluates; the office cancels false hours (注销)."""
-
-    queryset = ServiceRecord.objects.all()
-    serializer_class = RecordSerializer
-    filterset_class = RecordFilter
-    search_fields = ["person__name", "item__title"]
-
-    def optimise(self, qs):
-        return qs.select_related("item", "person", "recorded_by", "approved_by")
-
-    def _out(self, record, code=status.HTTP_200_OK):
-        return Response(RecordSerializer(_record(record.pk)).data, status=code)
-
-    @extend_schema(request=SelfReportSerializer, responses={201: RecordSerializer})
-    def create(self, request):
-        payload = SelfReportSerializer(data=request.data, context={"request": request})
-        payload.is_valid(raise_exception=True)
-        record = services.record_self_report(
-            person=_own_person(request.user), by=request.user, **payload.validated_data
-        )
-        return self._out(record, status.HTTP_201_CREATED)
-
-    @extend_schema(request=ApproveSerializer, responses={200: RecordSerializer})
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        record = self.get_object()
-        payload = ApproveSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._out(services.record_approve(record=record, by=request.user, **payload.validated_data))
-
-    @extend_schema(request=ReasonSerializer, responses={200: RecordSerializer})
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        record = self.get_object()
-        payload = ReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._out(services.record_reject(record=record, by=request.user, **payload.validated_data))
-
-    @extend_schema(request=EvaluationSerializer, responses={200: RecordSerializer})
-    @action(detail=True, methods=["post"])
-    def evaluate(self, request, pk=None):
-        record = self.get_object()
-        payload = EvaluationSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._out(services.record_evaluate(record=record, by=request.user, **payload.validated_data))
-
-    @extend_schema(request=ReasonSerializer, responses={200: RecordSerializer})
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        record = self.get_object()
-        payload = ReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._out(services.record_cancel(record=record, by=request.user, **payload.validated_data))

@@ -2,37 +2,147 @@
 
 from drf_spectacular.helpers import forced_singular_serializer
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedQuerysetMixin
-from members.models import Community
+from core.api import ScopedPrimaryKeyRelatedField, ScopedQuerysetMixin
+from core.validators import PAST_DATES
+from members.models import Community, Person
 
 from .. import selectors, services
 from ..models import (
+    ConductKind,
     ConductNote,
-)
-from ..serializers import (
-    ConductNoteCreateSerializer,
-    ConductNoteSerializer,
-    LedgerSerializer,
-    RequirementSerializer,
 )
 from ..views.ledger import ledger_download
 from ._common import (
     COMMUNITY_PARAM,
     XLSX,
     YEAR_PARAM,
+    CommunityField,
     HasOffice,
     ReadsCommunities,
     _community_param,
     _year,
     default_community,
 )
+from .hours import RecordSerializer
+from .posts import ClaimSerializer, PolicySerializer
 
 # ----------------------------------------------------------------------------------- requirement, ledger
+
+
+class RequirementRowSerializer(serializers.Serializer):
+    person = serializers.IntegerField(source="person_id")
+    name = serializers.CharField()
+    community = serializers.IntegerField(source="community_id")
+    employer = serializers.IntegerField(source="employer_id", allow_null=True)
+    employer_name = serializers.CharField()
+    items = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=7, decimal_places=1)
+    status = serializers.ChoiceField(choices=["behind", "met", "target"])
+    status_label = serializers.CharField()
+    behind = serializers.BooleanField()
+
+
+class RequirementGroupSerializer(serializers.Serializer):
+    employer = serializers.IntegerField(source="employer_id", allow_null=True)
+    employer_name = serializers.CharField()
+    behind = serializers.IntegerField()
+    rows = RequirementRowSerializer(many=True)
+
+
+class RequirementSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    community = serializers.IntegerField()
+    policy = PolicySerializer()
+    members = serializers.IntegerField()
+    behind = serializers.IntegerField()
+    employers = RequirementGroupSerializer(many=True)
+
+
+class LedgerSectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(child=serializers.ListField(child=serializers.CharField(allow_blank=True)))
+
+
+class LedgerEntrySerializer(serializers.Serializer):
+    item = serializers.IntegerField(source="item.pk")
+    title = serializers.CharField(source="item.title")
+    starts_at = serializers.DateTimeField(source="item.starts_at")
+    ends_at = serializers.DateTimeField(source="item.ends_at")
+    place = serializers.CharField(source="item.place")
+    post = serializers.CharField(source="item.post.name", default=None, allow_null=True)
+    programme = serializers.CharField(source="item.programme.name", default=None, allow_null=True)
+    signup_status = serializers.CharField(source="signup.status", default=None, allow_null=True)
+    checked_in_at = serializers.DateTimeField(source="signup.checked_in_at", default=None, allow_null=True)
+    record = RecordSerializer(allow_null=True)
+    counts = serializers.BooleanField()
+
+
+class LedgerConductNoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConductNote
+        fields = ["id", "noted_on", "kind", "note"]
+
+
+class LedgerPairingSerializer(serializers.Serializer):
+    """One 结对帮扶 pairing as the ledger shows it (documentation of ``LedgerSerializer.pairings``)."""
+
+    programme = serializers.CharField()
+    household = serializers.CharField()
+    started_on = serializers.DateField()
+    ended_on = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+
+
+class LedgerSerializer(serializers.Serializer):
+    person = serializers.IntegerField(source="person.pk")
+    name = serializers.CharField(source="person.name")
+    year = serializers.IntegerField()
+    community = serializers.IntegerField(source="community.pk")
+    registration_status = serializers.CharField(source="registration.status", default=None, allow_null=True)
+    registered_at = serializers.DateTimeField(source="registration.decided_at", default=None, allow_null=True)
+    claims = ClaimSerializer(many=True)
+    team_joined_on = serializers.DateField(allow_null=True)
+    entries = LedgerEntrySerializer(many=True)
+    items_done = serializers.IntegerField()
+    hours_done = serializers.DecimalField(max_digits=7, decimal_places=1)
+    cumulative_hours = serializers.DecimalField(max_digits=8, decimal_places=1)
+    stars = serializers.IntegerField()
+    requirement = serializers.SerializerMethodField()
+    pairings = serializers.SerializerMethodField()
+    sections = LedgerSectionSerializer(many=True)
+    conduct_notes = LedgerConductNoteSerializer(
+        many=True, allow_null=True, help_text="八小时以外：仅本社区党总支可见，其他人为 null"
+    )
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_requirement(self, obj):
+        p = obj.progress
+        return {
+            "text": p["requirement_text"],
+            "behind": p["behind"],
+            "met_target": p["met_target"],
+            "status_label": p["status_label"],
+        }
+
+    @extend_schema_field(LedgerPairingSerializer(many=True))
+    def get_pairings(self, obj):
+        return [
+            {
+                "programme": p.programme.name,
+                "household": p.household,
+                "started_on": p.started_on,
+                "ended_on": p.ended_on,
+                "status": p.status,
+            }
+            for p in obj.pairings
+        ]
 
 
 class RequirementViewSet(viewsets.GenericViewSet):
@@ -41,6 +151,7 @@ class RequirementViewSet(viewsets.GenericViewSet):
     permission_classes = [ReadsCommunities]
     serializer_class = RequirementSerializer
     pagination_class = None
+    filter_backends = []  # one summary, filtered by its own parameters (community, year, behind)
     queryset = Community.objects.none()  # for the schema generator; rows come from the selector
 
     @extend_schema(
@@ -74,6 +185,7 @@ class LedgerViewSet(viewsets.GenericViewSet):
 
     serializer_class = LedgerSerializer
     pagination_class = None
+    filter_backends = []  # one member's ledger: nothing to sort, filter or search
 
     def get_queryset(self):
         return selectors.ledger_subjects(self.request.user).select_related("membership")
@@ -99,6 +211,34 @@ class LedgerViewSet(viewsets.GenericViewSet):
 # ------------------------------------------------------------------------------------------- conduct
 
 
+class ConductNoteSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    recorded_by_name = serializers.CharField(source="recorded_by.display_name", read_only=True, default="")
+
+    class Meta:
+        model = ConductNote
+        fields = [
+            "id",
+            "community",
+            "person",
+            "person_name",
+            "noted_on",
+            "kind",
+            "note",
+            "recorded_by_name",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ConductNoteCreateSerializer(serializers.Serializer):
+    community = CommunityField()
+    person = ScopedPrimaryKeyRelatedField(model=Person)
+    noted_on = serializers.DateField(validators=[PAST_DATES])
+    kind = serializers.ChoiceField(choices=ConductKind.choices, required=False, default=ConductKind.NOTE)
+    note = serializers.CharField(max_length=2000)
+
+
 class ConductNoteViewSet(
     ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -109,6 +249,7 @@ class ConductNoteViewSet(
     permission_classes = [HasOffice]
     filterset_fields = ["community", "person", "kind"]
     search_fields = ["person__name", "note"]
+    ordering_fields = ["noted_on", "created_at"]
 
     def optimise(self, qs):
         return qs.select_related("person", "recorded_by")

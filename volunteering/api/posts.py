@@ -2,33 +2,25 @@
 
 from django.db.models import F
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedQuerysetMixin
+from core.api import ScopedPrimaryKeyRelatedField, ScopedQuerysetMixin
 from members.models import Community, Person
 from members.roles import scope_for
 
 from .. import selectors, services
 from ..models import (
     PostClaim,
+    RequirementPolicy,
     ServicePost,
     TeamMember,
 )
-from ..serializers import (
-    ClaimCreateSerializer,
-    ClaimSerializer,
-    PolicySerializer,
-    PolicyWriteSerializer,
-    PostSerializer,
-    PostWriteSerializer,
-    ReasonSerializer,
-    TeamJoinSerializer,
-    TeamMemberSerializer,
-)
 from ._common import (
+    CommunityField,
+    ReasonSerializer,
     _office_on_create,
     _own_person,
     default_community,
@@ -37,11 +29,51 @@ from ._common import (
 # ------------------------------------------------------------------------------------------------ policy
 
 
+class PolicySerializer(serializers.ModelSerializer):
+    requirement_text = serializers.SerializerMethodField()
+    is_default = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="默认要求（从未设置）为 null"
+    )
+
+    class Meta:
+        model = RequirementPolicy
+        fields = [
+            "community",
+            "min_items",
+            "target_items",
+            "min_hours",
+            "target_hours",
+            "requirement_text",
+            "is_default",
+            "updated_at",
+        ]
+        read_only_fields = ["community", "updated_at"]
+
+    def get_requirement_text(self, obj) -> str:
+        return selectors.requirement_text(obj)
+
+    def get_is_default(self, obj) -> bool:
+        return obj.pk is None
+
+
+class PolicyWriteSerializer(serializers.Serializer):
+    min_items = serializers.IntegerField(min_value=0, max_value=50)
+    target_items = serializers.IntegerField(min_value=0, max_value=50)
+    min_hours = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=0, required=False, default=0
+    )
+    target_hours = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=0, required=False, default=0
+    )
+
+
 class PolicyViewSet(viewsets.GenericViewSet):
     """年度服务要求 per community (`policies/{community id}/`). Readable by anyone who sees the community's
     items; set by its office. A community without its own row shows the default (min 1 item, target 2)."""
 
     serializer_class = PolicySerializer
+    filter_backends = []  # one policy per community: nothing to sort, filter or search
     lookup_url_kwarg = "pk"
     lookup_value_regex = r"\d+"
 
@@ -50,8 +82,6 @@ class PolicyViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         communities = self.paginate_queryset(self.get_queryset().order_by("pk"))
-        from ..models import RequirementPolicy
-
         saved = {p.community_id: p for p in RequirementPolicy.objects.filter(community__in=communities)}
         policies = [saved.get(c.pk) or RequirementPolicy(community_id=c.pk) for c in communities]
         return self.get_paginated_response(PolicySerializer(policies, many=True).data)
@@ -69,6 +99,52 @@ class PolicyViewSet(viewsets.GenericViewSet):
 
 
 # ------------------------------------------------------------------------------------------------- posts
+
+
+class PostSerializer(serializers.ModelSerializer):
+    approved_count = serializers.IntegerField(read_only=True, default=0)
+    pending_count = serializers.IntegerField(read_only=True, default=0)
+    vacancies = serializers.SerializerMethodField()
+    match_score = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ServicePost
+        fields = [
+            "id",
+            "community",
+            "name",
+            "description",
+            "specialties",
+            "capacity",
+            "is_active",
+            "sort_order",
+            "approved_count",
+            "pending_count",
+            "vacancies",
+            "match_score",
+        ]
+        read_only_fields = fields
+
+    def get_vacancies(self, obj) -> int:
+        return max(obj.capacity - getattr(obj, "approved_count", 0), 0)
+
+    @extend_schema_field(
+        serializers.IntegerField(allow_null=True, help_text="与本人专长、兴趣的匹配度（仅推荐列表）")
+    )
+    def get_match_score(self, obj):
+        return getattr(obj, "match_score", None)
+
+
+class PostWriteSerializer(serializers.Serializer):
+    community = CommunityField()
+    name = serializers.CharField(max_length=50)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    specialties = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=20
+    )
+    capacity = serializers.IntegerField(min_value=1, max_value=500)
+    sort_order = serializers.IntegerField(min_value=0, required=False, default=0)
+    is_active = serializers.BooleanField(required=False, default=True)
 
 
 class PostFilter(filters.FilterSet):
@@ -95,6 +171,7 @@ class PostViewSet(
     serializer_class = PostSerializer
     filterset_class = PostFilter
     search_fields = ["name", "description"]
+    ordering_fields = ["sort_order", "name", "capacity", "created_at"]
 
     def optimise(self, qs):
         return selectors.posts_with_staffing(qs)
@@ -134,6 +211,37 @@ class PostViewSet(
 # ------------------------------------------------------------------------------------------------ claims
 
 
+class ClaimSerializer(serializers.ModelSerializer):
+    post_name = serializers.CharField(source="post.name", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = PostClaim
+        fields = [
+            "id",
+            "community",
+            "post",
+            "post_name",
+            "person",
+            "person_name",
+            "year",
+            "status",
+            "note",
+            "decided_at",
+            "decline_reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    post = ScopedPrimaryKeyRelatedField(model=ServicePost)
+    person = ScopedPrimaryKeyRelatedField(
+        model=Person, required=False, help_text="省略为本人；工作人员代为认领时填写"
+    )
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
 class ClaimViewSet(
     ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -144,6 +252,7 @@ class ClaimViewSet(
     serializer_class = ClaimSerializer
     filterset_fields = ["community", "post", "status", "year", "person"]
     search_fields = ["person__name", "post__name"]
+    ordering_fields = ["year", "created_at", "decided_at"]
 
     def optimise(self, qs):
         return qs.select_related("post", "person")
@@ -179,6 +288,20 @@ class ClaimViewSet(
         return self._out(services.claim_withdraw(claim=self.get_object(), by=request.user))
 
 
+class TeamMemberSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = TeamMember
+        fields = ["id", "community", "person", "person_name", "joined_on"]
+        read_only_fields = fields
+
+
+class TeamJoinSerializer(serializers.Serializer):
+    community = CommunityField()
+    person = ScopedPrimaryKeyRelatedField(model=Person, required=False, help_text="省略为本人")
+
+
 class TeamViewSet(
     ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -188,6 +311,7 @@ class TeamViewSet(
     serializer_class = TeamMemberSerializer
     filterset_fields = ["community", "person"]
     search_fields = ["person__name"]
+    ordering_fields = ["joined_on"]
 
     def optimise(self, qs):
         return qs.select_related("person")

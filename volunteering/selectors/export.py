@@ -8,9 +8,10 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from core.xlsx import append_row
+from members import permissions
 from members.models import Community
 
-from .. import access, periods
+from .. import periods
 from ..models import (
     ConductNote,
     Pairing,
@@ -169,7 +170,7 @@ def ledger_workbook(*, community: Community, year: int, viewer) -> bytes:
         )
     _autosize(pair_sheet, [10, 18, 22, 18, 12, 12, 8])
 
-    if access.is_office(viewer, community.pk):
+    if permissions.runs_office(viewer, community.pk):
         notes_sheet = wb.create_sheet("八小时以外（仅党总支）")
         append_row(notes_sheet, ["姓名", "日期", "类别", "情况", "记录人"])
         for note in (

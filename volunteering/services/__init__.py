@@ -1,7 +1,8 @@
 """Every write of the volunteering app: one function per business action, keyword-only, atomic.
 
-State changes (claims, sign-ups, hours) go through `_common._move`, which compare-and-sets the status under
-a row lock against an explicit transition table and appends a `VolunteerEvent` in the same transaction.
+State changes (claims, sign-ups, hours, items) go through `core.transitions` (via `_common._transition`):
+the row is locked, the move checked against an explicit transition table, the status saved and a
+`VolunteerEvent` appended in the same transaction.
 Capacity rules lock the item (or post) row first, so concurrent requests queue instead of overbooking.
 Notifications go through `core.notifications.notify` inside the transaction (emails leave on commit).
 
@@ -27,6 +28,7 @@ from .conduct import (
 )
 from .items import (
     ITEM_FIELDS,
+    ITEM_TRANSITIONS,
     SIGNUP_TRANSITIONS,
     item_cancel,
     item_create,
@@ -64,6 +66,7 @@ __all__ = [
     "BACKFILL_AFTER",
     "CLAIM_TRANSITIONS",
     "ITEM_FIELDS",
+    "ITEM_TRANSITIONS",
     "RECORD_TRANSITIONS",
     "SIGNUP_TRANSITIONS",
     "attendance_mark",

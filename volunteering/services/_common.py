@@ -1,4 +1,5 @@
-"""Helpers every service module shares: the event log, compare-and-set moves, row locks, checks."""
+"""Helpers every service module shares: the event log, state changes through `core.transitions`, row locks,
+checks."""
 
 import datetime as dt
 
@@ -7,10 +8,10 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, PermissionDenied
 from core.notifications import notify
+from core.transitions import apply_transition, table_targets
 from members.models import Person
-from members.services import PermissionDenied
 
 from ..access import (
     is_registered_member,
@@ -50,34 +51,44 @@ def _event(
     )
 
 
-def _move(
-    obj, to: str, *, table: dict, by, action: str, community_id: int, note: str = "", subject: str, **extra
-):
-    """Compare-and-set `status` under a row lock, following `table`; append the event."""
-    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
-    allowed = table[locked.status]
-    if to not in allowed:
-        raise Conflict(
+def _refused(table: dict):
+    """The refusal of every volunteering machine: the current state, and the legal next steps (`allowed`)."""
+
+    def refused(locked) -> Conflict:
+        return Conflict(
             f"当前状态为「{locked.get_status_display()}」，不能执行此操作",
             code="illegal_transition",
-            allowed=sorted(allowed),
+            allowed=sorted(table.get(locked.status, ())),
         )
-    from_status = locked.status
-    locked.status = to
-    for key, value in extra.items():
-        setattr(locked, key, value)
-    locked.save(update_fields=["status", *extra.keys()])
-    _event(
-        community_id=community_id,
-        action=action,
-        by=by,
-        note=note,
-        from_status=from_status,
-        to_status=to,
-        **{subject: locked},
+
+    return refused
+
+
+def _transition(
+    obj, to: str, *, table: dict, by, action: str, community_id: int, note: str = "", subject: str, **fields
+):
+    """Move `obj`'s `status` to `to` along `table` through `core.transitions` (row lock, table check, the
+    status and `fields` saved, a `VolunteerEvent` naming `subject` appended); returns the locked row."""
+
+    def record_event(locked, from_status: str, to_status: str) -> None:
+        _event(
+            community_id=community_id,
+            action=action,
+            by=by,
+            note=note,
+            from_status=from_status,
+            to_status=to_status,
+            **{subject: locked},
+        )
+
+    return apply_transition(
+        obj,
+        to=to,
+        targets=table_targets(table),
+        refused=_refused(table),
+        record_event=record_event,
+        fields=fields,
     )
-    obj.__dict__.update({k: getattr(locked, k) for k in ["status", *extra.keys()]})
-    return locked
 
 
 def _lock_item(item_id: int) -> ServiceItem:

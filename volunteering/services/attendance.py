@@ -7,15 +7,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, PermissionDenied
 from core.notifications import notify
 from members.models import Person, User
+from members.permissions import require_office
 from members.roles import scope_for
-from members.services import PermissionDenied
 
 from .. import checkin
 from ..access import (
-    require_office,
     require_runs_item,
 )
 from ..models import (
@@ -34,9 +33,9 @@ from ._common import (
     _belongs_to,
     _event,
     _lock_item,
-    _move,
     _require_member_of,
     _require_text,
+    _transition,
     _when,
 )
 
@@ -303,7 +302,7 @@ def record_approve(
     extra = {"approved_by": by, "approved_at": timezone.now()}
     if evaluation:
         extra.update(evaluation=evaluation, evaluation_note=(evaluation_note or "")[:200])
-    return _move(
+    return _transition(
         record,
         RecordStatus.APPROVED,
         table=RECORD_TRANSITIONS,
@@ -320,7 +319,7 @@ def record_reject(*, record: ServiceRecord, by: User, reason: str) -> ServiceRec
     require_runs_item(by, record.item)
     _require_not_own(by, record)
     reason = _require_text(reason, "reason", "请填写未通过的原因")
-    record = _move(
+    record = _transition(
         record,
         RecordStatus.REJECTED,
         table=RECORD_TRANSITIONS,
@@ -370,7 +369,7 @@ def record_cancel(*, record: ServiceRecord, by: User, reason: str) -> ServiceRec
     """注销: false or mistaken hours are cancelled with a reason, never deleted (office only)."""
     require_office(by, record.item.community_id)
     reason = _require_text(reason, "reason", "请填写注销原因")
-    return _move(
+    return _transition(
         record,
         RecordStatus.CANCELLED,
         table=RECORD_TRANSITIONS,

@@ -7,10 +7,8 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from members.models import Community, Person, User
+from members.permissions import require_office
 
-from ..access import (
-    require_office,
-)
 from ..models import (
     ConductKind,
     ConductNote,

@@ -6,12 +6,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import Conflict, DomainError
+from core.transitions import move, table_targets
 from members.models import Community, Person, RoleAssignment, User
+from members.permissions import require_office, runs_office
 
 from ..access import (
-    is_office,
     require_acting_for,
-    require_office,
     require_runs_item,
 )
 from ..models import (
@@ -29,10 +29,10 @@ from ._common import (
     _clean_list,
     _event,
     _lock_item,
-    _move,
     _require_member_of,
     _require_text,
     _tell,
+    _transition,
     _when,
 )
 
@@ -171,7 +171,7 @@ def item_update(*, item: ServiceItem, by: User, demote_excess: bool = False, **c
         locked.save(update_fields=list(changes))
     if excess > 0:
         for signup in confirmed[:excess]:
-            signup = _move(
+            signup = _transition(
                 signup,
                 SignUpStatus.WAITLISTED,
                 table=SIGNUP_TRANSITIONS,
@@ -212,6 +212,12 @@ def item_update(*, item: ServiceItem, by: User, demote_excess: bool = False, **c
     return locked
 
 
+ITEM_TRANSITIONS = {
+    ItemStatus.OPEN: {ItemStatus.CANCELLED},
+    ItemStatus.CANCELLED: set(),
+}
+
+
 @transaction.atomic
 def item_cancel(*, item: ServiceItem, by: User, reason: str) -> ServiceItem:
     """Cancel an item; everyone signed up or waiting is told."""
@@ -222,17 +228,23 @@ def item_cancel(*, item: ServiceItem, by: User, reason: str) -> ServiceItem:
         raise Conflict("该事项已取消", code="item_cancelled")
     if ServiceRecord.objects.filter(item=locked, status=RecordStatus.APPROVED).exists():
         raise Conflict("该事项已有确认的服务时长，不能取消", code="item_has_records")
-    locked.status = ItemStatus.CANCELLED
-    locked.cancel_reason = reason[:200]
-    locked.save(update_fields=["status", "cancel_reason"])
-    _event(
-        community_id=locked.community_id,
-        action="item.cancel",
-        by=by,
-        from_status=ItemStatus.OPEN,
-        to_status=ItemStatus.CANCELLED,
-        item=locked,
-        note=reason,
+    # the item is already locked (capacity rules share the lock): move it, the table is checked again
+    move(
+        locked,
+        to=ItemStatus.CANCELLED,
+        targets=table_targets(ITEM_TRANSITIONS),
+        state_field="status",
+        fields={"cancel_reason": reason[:200]},
+        record_event=lambda row, from_status, to_status: _event(
+            community_id=row.community_id,
+            action="item.cancel",
+            by=by,
+            from_status=from_status,
+            to_status=to_status,
+            item=row,
+            note=reason,
+        ),
+        caller=item,
     )
     for signup in SignUp.objects.filter(
         item=locked, status__in=[SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED]
@@ -245,7 +257,6 @@ def item_cancel(*, item: ServiceItem, by: User, reason: str) -> ServiceItem:
             body=f"「{locked.title}」（{_when(locked)}）已取消。原因：{reason}",
             dedupe_key=f"vol-item-cancelled:{locked.pk}:{signup.person_id}",
         )
-    item.__dict__.update(status=locked.status, cancel_reason=locked.cancel_reason)
     return locked
 
 
@@ -308,7 +319,7 @@ def signup_create(*, item: ServiceItem, person: Person, by: User) -> SignUp:
             community_id=locked.community_id, action="signup.create", by=by, to_status=status, signup=signup
         )
     else:
-        signup = _move(
+        signup = _transition(
             existing,
             status,
             table=SIGNUP_TRANSITIONS,
@@ -333,12 +344,12 @@ def signup_cancel(*, signup: SignUp, by: User) -> SignUp:
     require_acting_for(by, signup.person, signup.item.community_id)
     item = _lock_item(signup.item_id)
     now = timezone.now()
-    if item.starts_at <= now and not is_office(by, item.community_id):
+    if item.starts_at <= now and not runs_office(by, item.community_id):
         raise DomainError("事项已开始，不能取消报名；如有特殊情况请联系活动负责人", code="item_started")
     locked = SignUp.objects.select_for_update().get(pk=signup.pk)
     if locked.checked_in_at is not None:
         raise Conflict("已签到，不能取消报名", code="already_checked_in")
-    signup = _move(
+    signup = _transition(
         locked,
         SignUpStatus.CANCELLED,
         table=SIGNUP_TRANSITIONS,
@@ -366,7 +377,7 @@ def _promote_waitlist(item: ServiceItem, *, by) -> list[SignUp]:
         .order_by("queued_at", "pk")[:free]
     ):
         now = timezone.now()
-        signup = _move(
+        signup = _transition(
             waiting,
             SignUpStatus.CONFIRMED,
             table=SIGNUP_TRANSITIONS,

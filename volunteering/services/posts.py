@@ -7,11 +7,11 @@ from django.utils import timezone
 from core.errors import Conflict, DomainError
 from core.notifications import notify
 from members.models import Community, Person, User
+from members.permissions import require_office
 from members.roles import scope_for
 
 from ..access import (
     require_acting_for,
-    require_office,
 )
 from ..models import (
     ACTIVE_CLAIM_STATUSES,
@@ -25,9 +25,9 @@ from ._common import (
     _clean_list,
     _event,
     _lock_post,
-    _move,
     _require_member_of,
     _require_text,
+    _transition,
 )
 
 # ------------------------------------------------------------------------------------------------ posts
@@ -182,7 +182,7 @@ def claim_approve(*, claim: PostClaim, by: User) -> PostClaim:
     approved = PostClaim.objects.filter(post=post, year=claim.year, status=ClaimStatus.APPROVED).count()
     if approved >= post.capacity:
         raise Conflict(f"岗位「{post.name}」已满（{post.capacity} 人）", code="post_full")
-    claim = _move(
+    claim = _transition(
         claim,
         ClaimStatus.APPROVED,
         table=CLAIM_TRANSITIONS,
@@ -220,7 +220,7 @@ def _tell_claim(claim: PostClaim, post: ServicePost, *, title: str, body: str) -
 def claim_decline(*, claim: PostClaim, by: User, reason: str) -> PostClaim:
     require_office(by, claim.community_id)
     reason = _require_text(reason, "reason", "请填写未通过的原因")
-    claim = _move(
+    claim = _transition(
         claim,
         ClaimStatus.DECLINED,
         table=CLAIM_TRANSITIONS,
@@ -246,7 +246,7 @@ def claim_decline(*, claim: PostClaim, by: User, reason: str) -> PostClaim:
 def claim_withdraw(*, claim: PostClaim, by: User) -> PostClaim:
     if scope_for(by).person_id != claim.person_id:
         require_office(by, claim.community_id)
-    return _move(
+    return _transition(
         claim,
         ClaimStatus.WITHDRAWN,
         table=CLAIM_TRANSITIONS,

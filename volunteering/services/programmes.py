@@ -9,10 +9,10 @@ from django.utils import timezone
 from core import audit
 from core.errors import Conflict, DomainError
 from members.models import Building, Community, Person, User
+from members.permissions import require_office
 
 from ..access import (
     require_acting_for,
-    require_office,
 )
 from ..models import (
     DonatedGood,

@@ -10,11 +10,9 @@ from django.utils import timezone
 from core.errors import DomainError
 from core.notifications import notify
 from members.models import Community, User
+from members.permissions import require_office
 
 from .. import periods
-from ..access import (
-    require_office,
-)
 from ..models import (
     RequirementPolicy,
 )

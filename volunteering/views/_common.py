@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.forms import Form
+from members import permissions
 from members.models import Community, Person, Registration, RegistrationStatus
 from members.roles import scope_for
 
@@ -89,7 +90,7 @@ def _own_person(request) -> Person | None:
 
 
 def _require_office(request, community_id: int) -> None:
-    if not access.is_office(request.user, community_id):
+    if not permissions.runs_office(request.user, community_id):
         raise DjangoPermissionDenied("只有本社区党总支可以执行此操作")
 
 
@@ -103,8 +104,8 @@ def _base_context(request, community: Community | None, **extra) -> dict:
     return {
         "community": community,
         "communities": communities if len(communities) > 1 else [],
-        "can_manage": bool(community) and access.is_office(request.user, community.pk),
-        "reads_all": bool(community) and access.reads_community(request.user, community.pk),
+        "can_manage": bool(community) and permissions.runs_office(request.user, community.pk),
+        "reads_all": bool(community) and permissions.oversees(request.user, community.pk),
         "person": _own_person(request),
         **extra,
     }

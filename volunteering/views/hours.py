@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from members import permissions
 from members.roles import scope_for
 
-from .. import access, forms, services
+from .. import forms, services
 from ..models import (
     ItemStatus,
     RecordStatus,
@@ -45,7 +46,7 @@ def records(request):
         .filter(item__community=community)
         .select_related("item", "person", "recorded_by", "approved_by")
     )
-    reads_all = access.reads_community(request.user, community.pk)
+    reads_all = permissions.oversees(request.user, community.pk)
     if not reads_all:
         qs = (
             ServiceRecord.objects.filter(item__community=community)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from members import permissions
 from members.models import Person
 from members.roles import scope_for
 
@@ -68,7 +69,7 @@ def item_detail(request, pk):
         selectors.items_with_counts(ServiceItem.objects.visible_to(request.user), person_id), pk=pk
     )
     runs = access.runs_item(request.user, item)
-    reads_all = access.reads_community(request.user, item.community_id) or runs
+    reads_all = permissions.oversees(request.user, item.community_id) or runs
     mine = SignUp.objects.filter(item=item, person_id=person_id).first() if person_id else None
     signups = waitlist = records = []
     if reads_all:

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import audit
+from members import permissions
 
-from .. import access, forms, selectors, services
+from .. import forms, selectors, services
 from ._common import (
     XLSX,
     _base_context,
@@ -27,7 +28,7 @@ from ._common import (
 def requirement(request):
     """Who is behind the yearly requirement, by employer (office and town)."""
     community = _current_community(request, managed_only=True)
-    if community is None or not access.reads_community(request.user, community.pk):
+    if community is None or not permissions.oversees(request.user, community.pk):
         raise Http404
     year = _year(request)
     rows = selectors.requirement_rows(community_ids=[community.pk], year=year)
@@ -114,7 +115,7 @@ def ledger(request, person_id):
 @login_required
 def ledger_export(request):
     community = _current_community(request, managed_only=True)
-    if community is None or not access.reads_community(request.user, community.pk):
+    if community is None or not permissions.oversees(request.user, community.pk):
         raise Http404
     return ledger_download(request, community, _year(request))
 

@@ -5,9 +5,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from members import permissions
 from members.roles import scope_for
 
-from .. import access, selectors
+from .. import selectors
 from ..models import (
     ClaimStatus,
     PostClaim,
@@ -27,7 +28,7 @@ from ._common import (
 @login_required
 def index(request):
     scope = scope_for(request.user)
-    if scope.managed_community_ids or scope.is_superuser:
+    if scope.is_office_anywhere:
         return redirect("volunteering:dashboard")
     if scope.person_id:
         return redirect("volunteering:my_items")
@@ -39,7 +40,7 @@ def dashboard(request):
     """The office's (and the town's) at-a-glance page: under-staffed posts, claims and hours waiting for a
     decision, members behind the yearly requirement, the next items."""
     community = _current_community(request, managed_only=True)
-    if community is None or not access.reads_community(request.user, community.pk):
+    if community is None or not permissions.oversees(request.user, community.pk):
         raise Http404
     year = timezone.localdate().year
     posts = list(selectors.posts_with_staffing(ServicePost.objects.filter(community=community)))

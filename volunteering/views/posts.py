@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from members import permissions
+
 from .. import access, forms, selectors, services
 from ..models import (
     ClaimStatus,
@@ -37,7 +39,7 @@ def posts(request):
     qs = selectors.posts_with_staffing(
         ServicePost.objects.visible_to(request.user).filter(community=community)
     )
-    can_manage = access.is_office(request.user, community.pk)
+    can_manage = permissions.runs_office(request.user, community.pk)
     if not can_manage:
         qs = qs.filter(is_active=True)
     post_list = selectors.suggested_posts(qs, person) if person else list(qs)
@@ -144,7 +146,9 @@ def claims(request):
         .filter(community=community)
         .select_related("post", "person")
     )
-    status = request.GET.get("status", "pending" if access.is_office(request.user, community.pk) else "")
+    status = request.GET.get(
+        "status", "pending" if permissions.runs_office(request.user, community.pk) else ""
+    )
     if status:
         qs = qs.filter(status=status)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from members import permissions
 from members.models import Building, Person, RegistrationStatus
 from members.privacy import shown_mobile
 from members.roles import scope_for
@@ -91,7 +92,7 @@ def programme_detail(request, pk):
         Programme.objects.visible_to(request.user).select_related("community"), pk=pk
     )
     community = programme.community
-    can_manage = access.is_office(request.user, community.pk)
+    can_manage = permissions.runs_office(request.user, community.pk)
     person = _own_person(request)
     pairings = (
         Pairing.objects.visible_to(request.user)
@@ -213,7 +214,7 @@ def good_hand_out(request, pk):
 @require_POST
 def skill_new(request, pk):
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=pk)
-    can_manage = access.is_office(request.user, programme.community_id)
+    can_manage = permissions.runs_office(request.user, programme.community_id)
     form = forms.SkillForm(
         request.POST,
         people=Person.objects.filter(registrations__community=programme.community).distinct()

@@ -1,0 +1,93 @@
+"""What the office notes and what happened: conduct outside working hours (八小时以外) and the append-only
+history of every state change in the app."""
+
+from django.conf import settings
+from django.db import models
+
+from core.models import AppendOnlyModel, AppendOnlyQuerySet
+from members.models import Community, Person
+
+from .hours import ServiceRecord
+from .items import ServiceItem, SignUp
+from .posts import PostClaim
+from .querysets import OfficeOnlyQuerySet
+
+
+class ConductKind(models.TextChoices):
+    PRAISE = "praise", "表现良好"
+    CONCERN = "concern", "需要关注"
+    NOTE = "note", "一般情况"
+
+
+class ConductNote(models.Model):
+    """八小时以外: dated notes on a member's conduct in their life and social circle outside work.
+
+    Visible to the community's office only (manual 区域化党建 §5) — never to the member, the employer
+    liaison, the town, or any other API role.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+", verbose_name="社区")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="conduct_notes", verbose_name="党员"
+    )
+    noted_on = models.DateField("日期")
+    kind = models.CharField("类别", max_length=10, choices=ConductKind.choices, default=ConductKind.NOTE)
+    note = models.TextField("情况")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OfficeOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "八小时以外情况"
+        verbose_name_plural = "八小时以外情况"
+        ordering = ["-noted_on", "-pk"]
+        indexes = [models.Index(fields=["person", "noted_on"])]
+
+    def __str__(self):
+        return f"{self.person} {self.noted_on}"
+
+
+class VolunteerEventQuerySet(AppendOnlyQuerySet, OfficeOnlyQuerySet):
+    """Read by the community's office only; never updated or deleted in bulk (core.models.AppendOnlyQuerySet)."""
+
+
+class VolunteerEvent(AppendOnlyModel):
+    """Append-only history of every state change in this app (claims, sign-ups, records, items), written
+    by the service in the same transaction as the change (`core.models.AppendOnlyModel`: a row is never
+    changed or deleted through the ORM). Nothing in the app updates or deletes one, and no retention purge
+    touches them. The only writes past that guard are Django's own, through the base manager, on purpose:
+    the cascade when a community, item, claim, sign-up or record is itself deleted (no service deletes one;
+    volunteering's admin offers no delete for the last four), and `by` set to NULL when an account is
+    deleted.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=40)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    item = models.ForeignKey(
+        ServiceItem, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    claim = models.ForeignKey(
+        PostClaim, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    record = models.ForeignKey(
+        ServiceRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    from_status = models.CharField(max_length=15, blank=True)
+    to_status = models.CharField(max_length=15, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = VolunteerEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "志愿服务操作记录"
+        verbose_name_plural = "志愿服务操作记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
