@@ -255,7 +255,7 @@ UPDATE_CALLS = {
     ("cases/demo.py", "_seed_community", "Case"): BOOKKEEPING,
     # Dictionaries, not querysets (QuerySet.update takes keyword arguments only, so these look alike).
     ("members/forms.py", "PersonForm.__init__", "initial"): NOT_A_QUERYSET,
-    ("members/roster.py", "parse_roster", "result"): NOT_A_QUERYSET,
+    ("members/roster/parsing.py", "parse_roster", "result"): NOT_A_QUERYSET,
     ("volunteering/services/attendance.py", "record_approve", "extra"): NOT_A_QUERYSET,
     ("volunteering/views/items.py", "item_edit", "initial"): NOT_A_QUERYSET,
 }
