@@ -218,7 +218,7 @@ NOT_A_QUERYSET = "dict.update with keyword arguments: not a database write"
 # function updates the same model more than once, the value is (class, number of calls).
 UPDATE_CALLS = {
     # (a) Compare-and-set `UPDATE … WHERE status = active` (only one of two concurrent endings wins).
-    ("members/services.py", "officer_end", "InformationOfficer"): CHANGE,
+    ("members/services/officers.py", "officer_end", "InformationOfficer"): CHANGE,
     ("volunteering/services/programmes.py", "pairing_end", "Pairing"): CHANGE,
     ("volunteering/services/programmes.py", "skill_withdraw", "SkillListing"): CHANGE,
     # (a) F("quantity_left") - n under the row lock: the stock is read back and the decrement recorded.
