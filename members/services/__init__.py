@@ -11,10 +11,7 @@ from core.errors import PermissionDenied
 
 from ..models import MEMBER_SOURCES
 from ..permissions import require_manager, require_town_supervisor
-from .accounts import (
-    town_set_second_factor,
-    user_create_for_person,
-)
+from .accounts import town_set_second_factor, user_create_for_person
 from .officers import (
     community_set_officer_quota,
     next_appointment_no,
@@ -24,13 +21,8 @@ from .officers import (
     officer_record,
     officer_vacancy_alerts,
 )
-from .people import (
-    membership_save,
-    person_save,
-)
-from .places import (
-    building_create,
-)
+from .people import membership_save, person_save
+from .places import building_create
 from .registration import (
     _ACTION_LABELS,
     REGISTRATION_TRANSITIONS,
@@ -40,11 +32,7 @@ from .registration import (
     registration_transfer,
     registration_withdraw,
 )
-from .zones import (
-    zone_assign,
-    zone_save,
-    zone_unassign,
-)
+from .zones import zone_assign, zone_save, zone_unassign
 
 __all__ = [
     "MEMBER_SOURCES",

@@ -4,12 +4,7 @@ from django.db import transaction
 
 from core.errors import Conflict, DomainError
 
-from ..models import (
-    Person,
-    RoleAssignment,
-    Town,
-    User,
-)
+from ..models import Person, RoleAssignment, Town, User
 from ..permissions import require_manager, require_town_supervisor
 from ..roles import Role
 

@@ -4,14 +4,7 @@ from django.db import transaction
 
 from core.errors import Conflict, DomainError
 
-from ..models import (
-    ACTIVE_REGISTRATION_STATUSES,
-    MemberCategory,
-    PartyMembership,
-    Person,
-    Registration,
-    User,
-)
+from ..models import ACTIVE_REGISTRATION_STATUSES, MemberCategory, PartyMembership, Person, Registration, User
 from ..permissions import require_manager
 
 

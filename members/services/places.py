@@ -4,11 +4,7 @@ from django.db import transaction
 
 from core.errors import Conflict, DomainError
 
-from ..models import (
-    Building,
-    Community,
-    User,
-)
+from ..models import Building, Community, User
 from ..permissions import require_manager
 
 

@@ -6,15 +6,7 @@ from django.db import transaction
 
 from core.errors import Conflict, DomainError, PermissionDenied
 
-from ..models import (
-    Building,
-    Community,
-    Person,
-    ResponsibilityZone,
-    User,
-    ZoneAssignment,
-    ZoneSource,
-)
+from ..models import Building, Community, Person, ResponsibilityZone, User, ZoneAssignment, ZoneSource
 from ..permissions import require_manager
 from ..roles import scope_for
 
