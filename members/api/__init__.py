@@ -1,7 +1,8 @@
 """REST API of the members app (/api/v1/…). Every view starts from `visible_to(user)`; writes call services.
 
 One module per sub-domain, serializers beside their views: `places`, `people`, `registration`, `officers`,
-`zones`, `roster`, `accounts` (who am I); `_common` holds who may create and the employer liaison's shapes.
+`zones`, `roster`, `calendar` (the working-day table), `accounts` (who am I); `_common` holds who may
+create and the employer liaison's shapes.
 `members.api_urls` registers the viewsets re-exported here.
 """
 
@@ -18,6 +19,7 @@ from .accounts import (
     MeSerializer,
     MeView,
 )
+from .calendar import WorkdayOverrideSerializer, WorkdayOverrideViewSet
 from .officers import (
     OfficerAppointSerializer,
     OfficerEndSerializer,
@@ -123,6 +125,8 @@ __all__ = [
     "RosterUploadSerializer",
     "TownSerializer",
     "TownViewSet",
+    "WorkdayOverrideSerializer",
+    "WorkdayOverrideViewSet",
     "ZoneAssignSerializer",
     "ZoneAssignmentSerializer",
     "ZoneSerializer",

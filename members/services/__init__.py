@@ -3,8 +3,8 @@
 Permission checks here are about *which* community the actor may act in; the API and pages only ever
 hand in objects they obtained through `visible_to`, so a foreign object never reaches a service.
 
-One module per sub-domain (people, registration, officers, zones, accounts, places); the 花名册 import is
-`members.roster`. Import from the package (`from members import services`).
+One module per sub-domain (people, registration, officers, zones, accounts, places, calendar); the 花名册
+import is `members.roster`. Import from the package (`from members import services`).
 """
 
 from core.errors import PermissionDenied
@@ -12,6 +12,7 @@ from core.errors import PermissionDenied
 from ..models import MEMBER_SOURCES
 from ..permissions import require_manager, require_town_supervisor
 from .accounts import town_set_second_factor, user_create_for_person
+from .calendar import workday_override_delete, workday_override_save
 from .officers import (
     community_set_officer_quota,
     next_appointment_no,
@@ -58,6 +59,8 @@ __all__ = [
     "require_town_supervisor",
     "town_set_second_factor",
     "user_create_for_person",
+    "workday_override_delete",
+    "workday_override_save",
     "zone_assign",
     "zone_save",
     "zone_unassign",
