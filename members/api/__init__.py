@@ -15,10 +15,7 @@ from ._common import (
     OfficeOrSelfCreates,
     ReadsByRole,
 )
-from .accounts import (
-    MeSerializer,
-    MeView,
-)
+from .accounts import MeSerializer, MeView
 from .calendar import WorkdayOverrideSerializer, WorkdayOverrideViewSet
 from .officers import (
     OfficerAppointSerializer,
@@ -63,18 +60,8 @@ from .registration import (
     RegistrationTransferSerializer,
     RegistrationViewSet,
 )
-from .roster import (
-    RosterExportView,
-    RosterImportSerializer,
-    RosterImportViewSet,
-    RosterUploadSerializer,
-)
-from .zones import (
-    ZoneAssignmentSerializer,
-    ZoneAssignSerializer,
-    ZoneSerializer,
-    ZoneViewSet,
-)
+from .roster import RosterExportView, RosterImportSerializer, RosterImportViewSet, RosterUploadSerializer
+from .zones import ZoneAssignmentSerializer, ZoneAssignSerializer, ZoneSerializer, ZoneViewSet
 
 __all__ = [
     "BY_ROLE_NOTE",
