@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from core.models import AppendOnlyModel
+
 from .people import MemberCategory, Person, User
 from .places import Community
 from .scoping import ScopedQuerySet
@@ -99,8 +101,9 @@ class Registration(models.Model):
         return f"{self.person} → {self.community} ({self.get_status_display()})"
 
 
-class RegistrationEvent(models.Model):
-    """Append-only history of a registration: who moved it from which state to which, and why."""
+class RegistrationEvent(AppendOnlyModel):
+    """Append-only history of a registration: who moved it from which state to which, and why (rows are
+    added by the services, never changed or removed through the ORM: core.models.AppendOnlyModel)."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, blank=True)
