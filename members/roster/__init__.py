@@ -17,7 +17,6 @@ read of the file), `service` (the two writes) and `export` (the file written bac
 package (`from members.roster import roster_import_commit`); the pages import it lazily, by this name.
 """
 
-from .checks import _RowChecker
 from .columns import (
     COLUMNS,
     FILE_COLUMN,
@@ -48,7 +47,6 @@ __all__ = [
     "UNKNOWN_EMPLOYER_MESSAGE",
     "DateCellError",
     "ParsedRoster",
-    "_RowChecker",
     "export_roster",
     "format_birth_month",
     "parse_date_cell",
