@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from core.admin import (
@@ -8,7 +8,9 @@ from core.admin import (
     SuperuserWritesOnlyMixin,
     declare_unscoped,
 )
+from core.errors import DomainError
 
+from . import services
 from .admin_privacy import MaskedPersonalDataAdminMixin
 from .models import (
     Building,
@@ -16,6 +18,7 @@ from .models import (
     Compound,
     Employer,
     InformationOfficer,
+    OfficerEndReason,
     OfficerRecord,
     PartyMembership,
     Person,
@@ -125,6 +128,14 @@ class PersonAdmin(MaskedPersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdm
     def personal_data_subject(self, obj):
         return obj  # a person sees their own record in full
 
+    def get_readonly_fields(self, request, obj=None):
+        # A registered member moves through the transfer (services.registration_transfer), which keeps the
+        # registration, its history and the member's login role in step with the home community.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and Registration.objects.active().filter(person=obj).exists():
+            readonly.append("community")
+        return readonly
+
 
 @admin.register(PartyMembership)
 class PartyMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -161,26 +172,71 @@ class RegistrationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class OfficerRecordInline(ScopedChoicesMixin, admin.TabularInline):
     model = OfficerRecord
     extra = 0
+    can_delete = False
     readonly_fields = ["kind", "on", "reason", "amount_yuan", "recorded_by"]
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _end_action(reason: OfficerEndReason):
+    """An admin action ending the selected appointments for `reason` through services.officer_end, which
+    also takes the OFFICER login role away (the officer page and the API do the same)."""
+
+    def end(modeladmin, request, queryset):
+        ended = 0
+        for officer in queryset.select_related("person"):
+            try:
+                services.officer_end(officer=officer, by=request.user, reason=reason)
+            except DomainError as exc:
+                modeladmin.message_user(request, f"{officer}：{exc.message}", messages.ERROR)
+            else:
+                ended += 1
+        if ended:
+            modeladmin.message_user(request, f"已结束 {ended} 名信息员的聘用（{reason.label}）")
+
+    end.__name__ = f"end_{reason.value}"
+    return admin.action(description=f"结束聘用：{reason.label}", permissions=["change"])(end)
+
 
 @admin.register(InformationOfficer)
 class InformationOfficerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Appointing and ending go through the services (the officers page, the API, or the actions here):
+    they number the letter and give or take the OFFICER login role, so the admin neither adds officers nor
+    edits who holds the post or its state."""
+
     list_display = ["appointment_no", "person", "community", "source", "status", "appointed_on", "term_end"]
     list_filter = ["status", "source", "community"]
     search_fields = ["appointment_no", "person__name"]
     raw_id_fields = ["person", "compound"]
     inlines = [OfficerRecordInline]
+    readonly_fields = ["person", "community", "status", "ended_on", "end_reason", "appointed_by"]
+    actions = [_end_action(reason) for reason in OfficerEndReason]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(OfficerRecord)
 class OfficerRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: commendations and penalties come from services.officer_record, which climbs the manual's
+    ladder one rung at a time (and ends the appointment on a dismissal)."""
+
     list_display = ["officer", "kind", "on", "reason"]
     list_filter = ["kind"]
     search_fields = ["officer__person__name", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ZoneAssignmentInline(ScopedChoicesMixin, admin.TabularInline):

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from core.api_views import AccessLogViewSet, AuditEventViewSet, NotificationViewSet
 
-from . import api, calendar_api
+from . import api
 
 router = SimpleRouter(trailing_slash=True)
 router.register("towns", api.TownViewSet, basename="town")
@@ -16,7 +16,7 @@ router.register("registrations", api.RegistrationViewSet, basename="registration
 router.register("officers", api.OfficerViewSet, basename="officer")
 router.register("zones", api.ZoneViewSet, basename="zone")
 router.register("roster-imports", api.RosterImportViewSet, basename="roster-import")
-router.register("workday-overrides", calendar_api.WorkdayOverrideViewSet, basename="workday-override")
+router.register("workday-overrides", api.WorkdayOverrideViewSet, basename="workday-override")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("access-logs", AccessLogViewSet, basename="access-log")

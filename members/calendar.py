@@ -1,8 +1,6 @@
-"""The town-editable working-day table (节假日/调休): its write services and the source `core.workdays`
-reads. Every deadline goes through `core.workdays`; this module only owns the rows a person enters.
-
-Who writes: a town supervisor their town's rows; nationwide rows (town left empty, e.g. next year's State
-Council notice) only an administrator.
+"""The town-editable working-day table (节假日/调休): the source `core.workdays` reads. Every deadline goes
+through `core.workdays`; this module only registers the rows a person enters. Their writes are services
+(`members.services.calendar`), re-exported here for callers of this module.
 """
 
 from __future__ import annotations
@@ -10,14 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from core import workdays
-from core.errors import PermissionDenied
 
-from .models import Town, User, WorkdayOverride
-from .roles import scope_for
+from .models import WorkdayOverride
+from .services.calendar import workday_override_delete, workday_override_save
 
 
 def override_rows(year: int) -> Iterable[tuple[int | None, dt.date, bool]]:
@@ -34,30 +30,4 @@ def connect() -> None:
     )
 
 
-@transaction.atomic
-def workday_override_save(
-    *,
-    by: User,
-    date: dt.date,
-    is_working_day: bool,
-    name: str = "",
-    town: Town | None = None,
-) -> WorkdayOverride:
-    """The town's table of holidays and make-up days; nationwide rows (town=None) only by an administrator."""
-    scope = scope_for(by)
-    if town is None and not scope.is_superuser:
-        raise PermissionDenied("全国统一的节假日安排只能由系统管理员录入")
-    if town is not None and not scope.supervises_town(town.pk):
-        raise PermissionDenied("只有本镇的管理人员可以调整工作日")
-    row, _ = WorkdayOverride.objects.update_or_create(
-        date=date, town=town, defaults={"is_working_day": is_working_day, "name": (name or "").strip()[:50]}
-    )
-    return row
-
-
-@transaction.atomic
-def workday_override_delete(*, by: User, override: WorkdayOverride) -> None:
-    scope = scope_for(by)
-    if not (scope.is_superuser or (override.town_id is not None and scope.supervises_town(override.town_id))):
-        raise PermissionDenied("只有本镇的管理人员可以调整工作日")
-    override.delete()
+__all__ = ["connect", "override_rows", "workday_override_delete", "workday_override_save"]

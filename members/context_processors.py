@@ -1,3 +1,4 @@
+from .permissions import is_office_anywhere
 from .roles import Role, scope_for
 
 
@@ -6,7 +7,7 @@ def roles(request):
     scope = scope_for(getattr(request, "user", None))
     return {
         "scope": scope,
-        "is_office": bool(scope.managed_community_ids) or scope.is_superuser,
+        "is_office": is_office_anywhere(scope),
         "is_town": bool(scope.town_ids) or scope.is_superuser,
         "is_officer": bool(scope.officer_community_ids),
         "is_member": Role.MEMBER in scope.roles,

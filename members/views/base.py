@@ -14,16 +14,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core.errors import DomainError
 
 from ..models import Person, RegistrationEvent, RegistrationStatus
+from ..permissions import is_office_anywhere
 from ..privacy import shown_id_number, shown_mobile
 from ..roles import scope_for
 
 PAGE_SIZE = 50
 OFFICE_ONLY = "此页面供社区党总支书记、社区工作人员、办公室主任和镇督查人员使用。"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def is_office(scope) -> bool:
-    return scope.is_superuser or bool(scope.managed_community_ids)
 
 
 def page(view=None, *, office=False):
@@ -35,7 +32,7 @@ def page(view=None, *, office=False):
         def wrapper(request, *args, **kwargs):
             if request.user.must_change_password:
                 return redirect("password_change")
-            if office and not is_office(scope_for(request.user)):
+            if office and not is_office_anywhere(scope_for(request.user)):
                 return forbidden(request)
             return fn(request, *args, **kwargs)
 

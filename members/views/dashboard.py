@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 
 from .. import forms, selectors, services
+from ..api.people import PersonForEmployerSerializer
 from ..models import (
     Community,
     InformationOfficer,
@@ -21,9 +22,9 @@ from ..models import (
     RegistrationStatus,
     Town,
 )
+from ..permissions import is_office_anywhere
 from ..roles import Role, scope_for
-from ..serializers import PersonForEmployerSerializer
-from .base import forbidden, is_office, page, paginate
+from .base import forbidden, page, paginate
 
 
 def community_table(communities):
@@ -60,7 +61,7 @@ def home(request):
     context = {"section": "home", "role_labels": sorted(Role(r).label for r in scope.roles)}
     shown = False
 
-    if is_office(scope):
+    if is_office_anywhere(scope):
         communities = Community.objects.managed_by(user)
         ids = list(communities.values_list("pk", flat=True))
         context["counts"] = selectors.dashboard_counts(ids)

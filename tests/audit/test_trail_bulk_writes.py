@@ -218,7 +218,7 @@ NOT_A_QUERYSET = "dict.update with keyword arguments: not a database write"
 # function updates the same model more than once, the value is (class, number of calls).
 UPDATE_CALLS = {
     # (a) Compare-and-set `UPDATE … WHERE status = active` (only one of two concurrent endings wins).
-    ("members/services.py", "officer_end", "InformationOfficer"): CHANGE,
+    ("members/services/officers.py", "officer_end", "InformationOfficer"): CHANGE,
     ("volunteering/services/programmes.py", "pairing_end", "Pairing"): CHANGE,
     ("volunteering/services/programmes.py", "skill_withdraw", "SkillListing"): CHANGE,
     # (a) F("quantity_left") - n under the row lock: the stock is read back and the decrement recorded.
@@ -255,7 +255,7 @@ UPDATE_CALLS = {
     ("cases/demo.py", "_seed_community", "Case"): BOOKKEEPING,
     # Dictionaries, not querysets (QuerySet.update takes keyword arguments only, so these look alike).
     ("members/forms.py", "PersonForm.__init__", "initial"): NOT_A_QUERYSET,
-    ("members/roster.py", "parse_roster", "result"): NOT_A_QUERYSET,
+    ("members/roster/parsing.py", "parse_roster", "result"): NOT_A_QUERYSET,
     ("volunteering/services/attendance.py", "record_approve", "extra"): NOT_A_QUERYSET,
     ("volunteering/views/items.py", "item_edit", "initial"): NOT_A_QUERYSET,
 }

@@ -425,7 +425,7 @@ def test_two_simultaneous_appointments_get_consecutive_numbers(cast, monkeypatch
         time.sleep(0.3)
         return number
 
-    monkeypatch.setattr(services, "next_appointment_no", slow_numbering)
+    monkeypatch.setattr(services.officers, "next_appointment_no", slow_numbering)
     barrier = threading.Barrier(2)
     outcomes = []
 

@@ -539,7 +539,7 @@ def test_file_over_five_megabytes_is_refused(cast, town):
 
 
 def test_roster_over_the_row_limit_is_refused(cast, town, monkeypatch):
-    monkeypatch.setattr(roster, "MAX_DATA_ROWS", 3)
+    monkeypatch.setattr(roster.parsing, "MAX_DATA_ROWS", 3)
 
     with pytest.raises(DomainError) as exc:
         roster_import_create(
@@ -551,7 +551,7 @@ def test_roster_over_the_row_limit_is_refused(cast, town, monkeypatch):
 
 
 def test_roster_at_the_row_limit_is_accepted(cast, town, monkeypatch):
-    monkeypatch.setattr(roster, "MAX_DATA_ROWS", 3)
+    monkeypatch.setattr(roster.parsing, "MAX_DATA_ROWS", 3)
 
     upload = roster_import_create(
         by=cast.town, fileobj=roster_xlsx([person_row(n) for n in range(1, 4)]), filename="r.xlsx"

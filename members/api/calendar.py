@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from core import workdays
 from core.validators import BUSINESS_DATES
 
-from . import calendar
-from .models import Town, WorkdayOverride
+from .. import services
+from ..models import Town, WorkdayOverride
 
 
 class WorkdayOverrideSerializer(serializers.ModelSerializer):
@@ -40,12 +40,12 @@ class WorkdayOverrideViewSet(
         return qs.order_by("date", "pk")
 
     def perform_create(self, serializer):
-        serializer.instance = calendar.workday_override_save(
+        serializer.instance = services.workday_override_save(
             by=self.request.user, **serializer.validated_data
         )
 
     def perform_destroy(self, instance):
-        calendar.workday_override_delete(by=self.request.user, override=instance)
+        services.workday_override_delete(by=self.request.user, override=instance)
 
     @extend_schema(
         responses=inline_serializer(
