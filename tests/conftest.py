@@ -19,7 +19,9 @@ the cast's rows freely. Each test gets fresh instances of the cast, read again f
 attribute set on one (an unsaved change, a scope cached on a user by `members.roles.scope_for`) never
 reaches the next test. A transactional test (`django_db(transaction=True)`, `live_server`) sees the cast
 committed, as the live server's thread must, and empties every table when it ends: the cast is then
-written again before the next test.
+written again before the next test. A test that builds a town of the cast's names itself asks for
+`without_cast`; a module whose tests share more rows builds them once with `module_db`
+(`tests.personas.world_per_module`).
 """
 
 import datetime as dt
@@ -175,19 +177,11 @@ def without_cast(db):
 
 @pytest.fixture(scope="module")
 def module_db(request, django_db_setup, django_db_blocker):
-    """For a module whose tests share what its fixture builds once (a permission matrix's rows): a
-    transaction held open for the module and rolled back at its end; each test still runs in its own
-    savepoint inside it (pytest-django's `db`), so what a test writes is gone for the next. Use it as
-
-        @pytest.fixture(scope="module", autouse=True)  # every test of the module sees the same rows
-        def module_world(module_db):
-            return module_db.build(build_world)  # build_world(cast) → namespace/dict/list of rows
-
-        @pytest.fixture
-        def world(module_db, module_world, cast):
-            return module_db.fresh(module_world, cast)  # new instances for each test
-
-    Not for a module with transactional tests: they must commit, and they empty the tables."""
+    """For a module whose tests share what it builds once (a permission matrix's rows): a transaction held
+    open for the module and rolled back at its end; each test still runs in its own savepoint inside it
+    (pytest-django's `db`), so what a test writes is gone for the next. Used through
+    `tests.personas.world_per_module`. Not for a module with transactional tests: they must commit, and
+    they empty the tables."""
     flushing = [
         item.nodeid
         for item in request.session.items

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from django.db.models import Model
 
 Key = tuple[type[Model], Any]  # (model, pk)
@@ -151,3 +152,24 @@ def _copy(value: Any, pool: dict[Key, Model], old_cast: SimpleNamespace, cast: S
     if type(value) in (list, tuple):
         return type(value)(_copy(v, pool, old_cast, cast) for v in value)
     return value
+
+
+def world_per_module(build: Callable[[SimpleNamespace], Any]):
+    """The `module_world` and `world` fixtures of a module whose tests share what `build(cast)` writes:
+
+        module_world, world = world_per_module(build_world)
+
+    `module_world` builds it once, in the module's transaction (the `module_db` fixture), before the
+    module's first test, so every test of the module sees the same rows; `world` hands each test fresh
+    instances of it, the module's cast replaced by the test's `cast`. What a test writes rolls back with
+    it. A module elsewhere that wants the same rows per test calls `build_world(cast)` itself."""
+
+    @pytest.fixture(scope="module", autouse=True)
+    def module_world(module_db):
+        return module_db.build(build)
+
+    @pytest.fixture
+    def world(module_db, module_world, cast):
+        return module_db.fresh(module_world, cast)
+
+    return module_world, world
