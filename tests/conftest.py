@@ -12,17 +12,29 @@ cast.other_secretary  书记 of 长城 (another community of the same town)
 cast.other_town     supervisor of 东关镇 (another town)
 cast.other_liaison  联络人 of 县财政局 (another employer)
 cast.outsider       a login with no role at all
+
+The cast is written once per test database (each xdist worker has its own), when the database is set up,
+and committed; every test still runs in its own transaction, rolled back at its end, so a test may change
+the cast's rows freely. Each test gets fresh instances of the cast, read again from the database, so an
+attribute set on one (an unsaved change, a scope cached on a user by `members.roles.scope_for`) never
+reaches the next test. A transactional test (`django_db(transaction=True)`, `live_server`) sees the cast
+committed, as the live server's thread must, and empties every table when it ends: the cast is then
+written again before the next test. A test that builds a town of the cast's names itself asks for
+`without_cast`; a module whose tests share more rows builds them once with `module_db`
+(`tests.personas.world_per_module`).
 """
 
 import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from members.models import MemberCategory
 from members.roles import Role
 from tests import factories as f
+from tests.personas import ModuleWorld, SessionCast, empties_the_tables
 
 
 @pytest.fixture(autouse=True)
@@ -42,8 +54,8 @@ def _celery_mode(request):
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
-@pytest.fixture
-def cast(db):
+def build_cast() -> SimpleNamespace:
+    """Write the cast to the database and return it."""
     town = f.TownFactory(name="城关镇", code="chengguan")
     other_town = f.TownFactory(name="东关镇", code="dongguan")
     beijie = f.CommunityFactory(town=town, name="北街社区", code="beijie", officer_quota=2)
@@ -72,18 +84,23 @@ def cast(db):
     other_liaison = login("finn", Role.EMPLOYER_LIAISON, employer=finance)
     outsider = login("oscar")
 
+    def numbers(n):
+        """A mobile and an ID number outside the factories' sequences: the cast lives beside every person
+        the tests create (the ID number is unique, and the factories' repeat every 1,000)."""
+        return {"mobile": f"1395731{n:04d}", "id_number": f.make_id_number(n, birth=dt.date(1985, 3, 8))}
+
     member = login("mike", Role.MEMBER, community=beijie)
     member_person = f.PersonFactory(
-        community=beijie, name="马明", user=member, building=b1, unit_room="1单元101"
+        community=beijie, name="马明", user=member, building=b1, unit_room="1单元101", **numbers(486)
     )
     f.MembershipFactory(person=member_person, employer=hospital, specialties=["法律咨询"])
 
     officer = login("olga", Role.OFFICER, community=beijie)
-    officer_person = f.PersonFactory(community=beijie, name="欧兰", user=officer, building=b2)
+    officer_person = f.PersonFactory(community=beijie, name="欧兰", user=officer, building=b2, **numbers(597))
     officer_row = f.OfficerFactory(community=beijie, person=officer_person, appointed_on=dt.date(2026, 1, 5))
 
     # Someone in the other community, to prove it stays invisible.
-    foreign_person = f.PersonFactory(community=changcheng, name="陈外", building=cc1)
+    foreign_person = f.PersonFactory(community=changcheng, name="陈外", building=cc1, **numbers(628))
     f.MembershipFactory(person=foreign_person, employer=finance)
 
     return SimpleNamespace(
@@ -115,6 +132,72 @@ def cast(db):
         foreign_person=foreign_person,
         MemberCategory=MemberCategory,
     )
+
+
+CAST = SessionCast(build_cast)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Each test database is created with the cast in it, committed."""
+    CAST.blocker = django_db_blocker
+    CAST.build()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if CAST.keys and empties_the_tables(item):
+        CAST.stale = True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Write the cast again, before the test's fixtures open its transaction, if the last test flushed it."""
+    if CAST.stale:
+        CAST.restore()
+
+
+@pytest.fixture
+def cast(db):
+    return CAST.fresh()
+
+
+@pytest.fixture
+def without_cast(db):
+    """For a test that builds a town of the cast's own names itself (城关镇, 北街社区 …): the cast is
+    deleted inside the test's transaction, so it is back when the transaction rolls back. (The audit rows
+    its creation wrote stay: the trail is append-only.)"""
+    cast = CAST.fresh()
+    for name in ("officer_row", "member_person", "officer_person", "foreign_person"):
+        getattr(cast, name).delete()  # people first: an officer post protects its person
+    for model, pk in reversed(CAST.keys.values()):  # then in the reverse order of creation
+        model._base_manager.filter(pk=pk).delete()
+
+
+@pytest.fixture(scope="module")
+def module_db(request, django_db_setup, django_db_blocker):
+    """For a module whose tests share what it builds once (a permission matrix's rows): a transaction held
+    open for the module and rolled back at its end; each test still runs in its own savepoint inside it
+    (pytest-django's `db`), so what a test writes is gone for the next. Used through
+    `tests.personas.world_per_module`. Not for a module with transactional tests: they must commit, and
+    they empty the tables."""
+    flushing = [
+        item.nodeid
+        for item in request.session.items
+        if getattr(item, "module", None) is request.module and empties_the_tables(item)
+    ]
+    if flushing:
+        raise pytest.UsageError(f"module_db in a module with transactional tests: {flushing}")
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+    try:
+        yield ModuleWorld(CAST, django_db_blocker)
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 ROLE_NAMES = [

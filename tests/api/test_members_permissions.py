@@ -32,6 +32,7 @@ from members.models import Registration
 from members.roster import COLUMNS, roster_import_create
 from tests import factories as f
 from tests.conftest import ROLE_NAMES
+from tests.personas import world_per_module
 
 API = "/api/v1"
 
@@ -60,8 +61,7 @@ def roster_file(community_name: str = "北街社区", id_n: int = 901) -> Simple
     )
 
 
-@pytest.fixture
-def world(cast):
+def build_world(cast):
     """The cast plus one object of every kind in 北街, and a counterpart in 长城 for the list checks."""
     bj_compound = f.CompoundFactory(community=cast.beijie, name="幸福院")
     cc_compound = f.CompoundFactory(community=cast.changcheng, name="长城院")
@@ -99,6 +99,9 @@ def world(cast):
         bj_import=bj_import,
         cc_import=cc_import,
     )
+
+
+module_world, world = world_per_module(build_world)  # built once, fresh for each test
 
 
 def _no_active_registration(w):

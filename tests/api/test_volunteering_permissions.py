@@ -18,6 +18,7 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from tests.conftest import ROLE_NAMES, home_communities
+from tests.personas import world_per_module
 from tests.volunteering.factories import (
     ClaimFactory,
     GoodFactory,
@@ -83,8 +84,7 @@ OFFICE_ONLY_DETAIL = E(200, 403, 403, 403, 403, other_secretary=404)
 TOWN_AND_OFFICE = E(200, 200, 403, 403, 403, other_secretary=404, other_town=404)
 
 
-@pytest.fixture
-def world(cast):
+def build_world(cast):
     """北街's volunteering as it stands on the morning of 14 March 2026."""
     with time_machine.travel(NOW, tick=False):
         register(cast.member_person, cast.beijie)
@@ -137,6 +137,9 @@ def world(cast):
             token=checkin.make_token(today),
         )
     return w
+
+
+module_world, world = world_per_module(build_world)  # built once, fresh for each test
 
 
 def item_body(w):

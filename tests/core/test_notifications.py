@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.core import mail
 
@@ -55,10 +57,14 @@ def test_a_real_worker_sends_the_email_exactly_once_even_when_the_task_is_redeli
     )  # autocommit: on_commit runs now
     wait_for(lambda: Notification.objects.filter(pk=note.pk, emailed_at__isnull=False).exists())
     # Redeliver the same task twice more: the effect stays single.
-    send_notification_email.delay(note.pk)
-    send_notification_email.delay(note.pk)
-    import time
+    redelivered = [send_notification_email.delay(note.pk).id for _ in range(2)]
 
-    time.sleep(3)
+    def finished() -> list[str]:
+        """The worker's log lines of both redelivered tasks, once both have run (celery.app.trace)."""
+        log = Path(celery_worker.log).read_text(errors="replace").splitlines()
+        lines = {task_id: line for line in log for task_id in redelivered if f"[{task_id}] succeeded" in line}
+        return list(lines.values()) if len(lines) == len(redelivered) else []
+
+    assert all(line.endswith(": False") for line in wait_for(finished))  # each found the email sent
     sent = list(celery_worker.mail_dir.glob("*.log"))
     assert len(sent) == 1, [p.name for p in sent]

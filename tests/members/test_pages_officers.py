@@ -273,7 +273,6 @@ def test_officer_can_open_their_own_letter_but_not_someone_elses(client, cast, m
 
 
 def test_letter_from_the_real_module_is_a_pdf(client, cast):
-    pytest.importorskip("members.letters")
     client.force_login(cast.secretary)
 
     response = client.get(reverse("members:officer_letter", args=[cast.officer_row.pk]))

@@ -21,6 +21,7 @@ from core.models import Notification
 from members import models as mm
 from tests import factories as f
 from tests.cases.factories import make_case
+from tests.personas import world_per_module
 from tests.volunteering import factories as vf
 from volunteering import models as vm
 
@@ -216,8 +217,7 @@ def _community_rows(community, *, office, person, officer, building, tag):
     }
 
 
-@pytest.fixture
-def world(cast):
+def build_world(cast):
     """{model label: (a row of 北街 the secretary should see, a row she must not)} for every scoped admin."""
     changcheng_officer = f.OfficerFactory(community=cast.changcheng, person=cast.foreign_person)
     a = _community_rows(
@@ -249,6 +249,9 @@ def world(cast):
         mm.RoleAssignment.objects.get(user=cast.other_secretary),
     )
     return pairs
+
+
+module_world, world = world_per_module(build_world)  # built once, fresh for each test
 
 
 @pytest.fixture

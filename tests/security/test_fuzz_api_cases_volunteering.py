@@ -30,7 +30,7 @@ from cases import services
 from cases.models import ReceptionKind
 from cases.states import CaseState
 from core import workdays
-from tests.api.test_volunteering_permissions import world  # noqa: F401  (the fixture)
+from tests.api.test_volunteering_permissions import build_world
 from tests.cases.factories import make_case
 from tests.security.test_fuzz_api import ENDPOINTS, FUZZ, assert_well_formed, payloads, send, values
 from tests.security.test_mass_assignment import BODY_METHODS, write_operations
@@ -265,8 +265,9 @@ CASES = {
 
 
 @pytest.fixture
-def vworld(world):  # noqa: F811  (pytest injects the imported fixture)
+def vworld(cast):
     """The permission matrix's world (tests/api/test_volunteering_permissions.py), plus the claiming member."""
+    world = build_world(cast)
     world.other = PostClaim.objects.values_list("person_id", flat=True).get(pk=world.claim)
     return world
 

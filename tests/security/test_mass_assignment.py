@@ -258,14 +258,10 @@ class Request:
         return dict(self.payload() if callable(self.payload) else self.payload)
 
 
-def _fixture_function(fixture):
-    return fixture._get_wrapped_function() if hasattr(fixture, "_get_wrapped_function") else fixture
-
-
 def _build(spec: Payload, cast) -> Request:
     now = timezone.now()
     if spec.source == "members":
-        world = _fixture_function(members_matrix.world)(cast)
+        world = members_matrix.build_world(cast)
         method, url, payload, setup = members_matrix.ROUTES[spec.key]
         if setup:
             setup(world)
@@ -274,7 +270,7 @@ def _build(spec: Payload, cast) -> Request:
         method, path, payload, _ = cases_matrix.setup_route(spec.key, cast)
         return Request(method, path, payload, spec.persona, timezone.now())
     if spec.source == "volunteering":
-        world = _fixture_function(volunteering_matrix.world)(cast)
+        world = volunteering_matrix.build_world(cast)
         method, path = spec.key
         route = next(r for r in volunteering_matrix.ROUTES if (r[0], r[1]) == (method, path))
         body = route[2]

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def small_town():
+def small_town(without_cast):
     """Two of the manual's communities with a few dozen registered in-service members and their offices."""
     town = f.TownFactory(name="城关镇", code="chengguan")
     employers = [f.EmployerFactory(town=town, name=n) for n in ("县人民医院", "县第一中学")]
