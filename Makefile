@@ -47,7 +47,7 @@ schemathesis: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-logo
 	DJANGO_TESTING=1 $(BIN)/mypy
 
 format: install
