@@ -41,9 +41,20 @@ test-postgres: install
 schemathesis: install
 	BIN=$(BIN) ./scripts/schemathesis.sh
 
+# ruff; the import contracts between apps (lint-imports, [tool.importlinter] in pyproject.toml); mypy with
+# django-stubs on core and every app's services and selectors ([tool.mypy] files). The plugin loads the
+# settings, hence DJANGO_TESTING (no SECRET_KEY needed). All four run, then it fails if any failed, so
+# one run shows every problem. What .ci/run does first, before the tests.
+LINTERS := "$(BIN)/ruff check ." \
+           "$(BIN)/ruff format --check ." \
+           "$(BIN)/lint-imports --no-logo" \
+           "env DJANGO_TESTING=1 $(BIN)/mypy"
+
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	@failed=""; for linter in $(LINTERS); do \
+	  echo "== $$linter"; $$linter || failed="$$failed\n  $$linter"; \
+	done; \
+	if [ -n "$$failed" ]; then printf "make lint failed:$$failed\n"; exit 1; fi
 
 format: install
 	$(BIN)/ruff format .

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any
+
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
@@ -44,7 +46,14 @@ THIRD_PARTY_SUPERUSER_ONLY = [
 ]
 
 
-class ScopedChoicesMixin:
+# For mypy the mixins are ModelAdmins/inlines (`self.model`, `form`); at run time they add no base.
+if TYPE_CHECKING:
+    _AdminBase = admin.options.BaseModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class ScopedChoicesMixin(_AdminBase):
     """Choices of foreign keys and many-to-many fields (select boxes, raw-id and autocomplete lookups) go
     through the related model's `visible_to(user)`: a community's staff can neither see another community's
     rows in a dropdown nor point a row at them. For ModelAdmins and inlines alike.

@@ -120,7 +120,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadsTrail]
     required_permission = "core.view_auditevent"
     filterset_class = AuditEventFilter
-    search_fields = []
+    search_fields: list[str] = []
     ordering_fields = ["at"]
     ordering = ["-at", "-pk"]
 
@@ -134,6 +134,6 @@ class AccessLogViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadsTrail]
     required_permission = "core.view_accesslog"
     filterset_class = AccessLogFilter
-    search_fields = []
+    search_fields: list[str] = []
     ordering_fields = ["at"]
     ordering = ["-at", "-pk"]

@@ -554,6 +554,7 @@ def _connect_models(models_) -> None:
         signals.post_delete.connect(_post_delete, sender=model, dispatch_uid=f"{uid}:post_delete")
         for field in model._meta.many_to_many:
             through = field.remote_field.through
+            assert through is not None  # every many-to-many has its through model once the apps are loaded
             signals.m2m_changed.connect(
                 _m2m_changed, sender=through, dispatch_uid=f"core.audit:{through._meta.label}:m2m"
             )

@@ -9,13 +9,21 @@ Every form class of the project derives from these (tests/security/test_control_
 all); a form built on another base, such as Django's PasswordChangeForm, mixes the mixin in first.
 """
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from core.security import CONTROL_CHARACTER_MESSAGE, has_control_characters
 
+# For mypy the mixin is a form (it uses `self.fields`, `self[name]`); at run time it adds no base.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
-class RefuseControlCharactersMixin:
+
+class RefuseControlCharactersMixin(_FormBase):
     """Adds CONTROL_CHARACTER_MESSAGE to each text field (a forms.CharField, subclasses included) whose
     submitted value holds a control character. File fields and fields that parse their input into
     something else (dates, numbers, choices) are not looked at; neither are disabled fields, whose

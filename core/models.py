@@ -61,7 +61,7 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError(f"{self.model.__name__} rows are append-only")
 
-    delete.queryset_only = True
+    delete.queryset_only = True  # type: ignore[attr-defined]  # read by Manager.from_queryset
 
 
 class AppendOnlyModel(models.Model):

@@ -62,7 +62,7 @@ def move(
     possible = targets(from_state)
     if to is None and len(possible) == 1:
         to = next(iter(possible))
-    if to not in possible:
+    if to is None or to not in possible:
         if refused is not None:
             raise refused(locked)
         raise AssertionError(f"{type(locked).__name__}: {from_state} → {to} is not in the transition table")
