@@ -72,7 +72,7 @@ def _on_duty_members(case: Case) -> list[Suggestion]:
         community_id=case.community_id,
         building_id=case.building_id,
         category=case.category,
-        post_hints=CATEGORY_POST_HINTS.get(case.category, []),
+        post_hints=CATEGORY_POST_HINTS.get(case.category, []),  # type: ignore[call-overload]
         on=timezone.localdate(),
     )
     return [Suggestion(user_id=u, name=n, kind=AssigneeKind.MEMBER, reason=r) for u, n, r in rows]
@@ -94,9 +94,9 @@ def suggest_assignees(case: Case, *, limit: int = 10) -> list[Suggestion]:
         )
         for za in zone_members:
             found.append(
-                Suggestion(za.person.user_id, za.person.name, AssigneeKind.MEMBER, f"责任区：{za.zone.name}")
+                Suggestion(za.person.user_id, za.person.name, AssigneeKind.MEMBER, f"责任区：{za.zone.name}")  # type: ignore[arg-type]
             )
-    compound_id = case.building.compound_id if case.building_id else None
+    compound_id = case.building.compound_id if case.building_id else None  # type: ignore[union-attr]
     officers = (
         InformationOfficer.objects.filter(
             community_id=case.community_id, status=OfficerStatus.ACTIVE, person__user__isnull=False
@@ -104,7 +104,7 @@ def suggest_assignees(case: Case, *, limit: int = 10) -> list[Suggestion]:
         .select_related("person", "compound")
         .order_by("pk")
     )
-    officers = sorted(officers, key=lambda o: (compound_id is None or o.compound_id != compound_id, o.pk))
+    officers = sorted(officers, key=lambda o: (compound_id is None or o.compound_id != compound_id, o.pk))  # type: ignore[assignment]
     for officer in officers:
         reason = (
             f"负责楼院：{officer.compound.name}"

@@ -75,7 +75,7 @@ def assignee_kinds_for(*, user: User, community_id: int) -> list[str]:
         kinds.append(AssigneeKind.MEMBER)
     if oversees(user, community_id):  # the community's office (a managing role here) or its town's supervisor
         kinds.append(AssigneeKind.STAFF)
-    return kinds
+    return kinds  # type: ignore[return-value]
 
 
 @transaction.atomic
@@ -162,7 +162,7 @@ def case_documents_received(*, case: Case, by: User, note: str = "") -> Case:
         documents_received_at=timezone.now(),
         due_on=_due(locked, timezone.localdate(), days),
         time_limit_days=days,
-        **extra,
+        **extra,  # type: ignore[arg-type]
     )
     return case
 
@@ -209,7 +209,7 @@ def case_record_higher_reply(*, case: Case, by: User, reply: str, replied_on: dt
         higher_reply_on=replied_on,
         due_on=_due(locked, replied_on, days),
         time_limit_days=days,
-        **extra,
+        **extra,  # type: ignore[arg-type]
     )
     return case
 
@@ -266,7 +266,7 @@ def case_schedule_visit(
         visit_at=visit_at,
         visit_address=(address or "").strip()[:100],
         feedback_method=FeedbackMethod.HOME_VISIT,
-        **extra,
+        **extra,  # type: ignore[arg-type]
     )
     return case
 

@@ -46,7 +46,7 @@ _ACTION_LABELS = {
 
 
 def _refused(locked: Registration) -> Conflict:
-    allowed = REGISTRATION_TRANSITIONS[locked.status]
+    allowed = REGISTRATION_TRANSITIONS[locked.status]  # type: ignore[index]
     return Conflict(
         f"报到登记当前状态为「{locked.get_status_display()}」，不能执行此操作",
         code="illegal_transition",
@@ -60,7 +60,7 @@ def _move(registration: Registration, to: str, *, by: User, note: str = "", **ex
     return apply_transition(
         registration,
         to=to,
-        targets=table_targets(REGISTRATION_TRANSITIONS),
+        targets=table_targets(REGISTRATION_TRANSITIONS),  # type: ignore[arg-type]
         refused=_refused,
         record_event=lambda locked, from_status, to_status: RegistrationEvent.objects.create(
             registration=locked, from_status=from_status, to_status=to_status, by=by, note=note

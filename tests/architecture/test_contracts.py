@@ -17,12 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 # Broken imports on record, as "importer -> imported" (an indirect chain as "a -> b -> c"), whatever
-# contract reports them. core imports members inside functions; the lead is removing these on main.
-KNOWN = {
-    "core.admin -> members.privacy",
-    "core.models -> members.roles",
-    "core.security -> members.roles",
-}
+# contract reports them. None: core imports no domain app since the kernel commit.
+KNOWN: set[str] = set()
 
 # "- core.admin -> members.privacy (l.143, l.152)" (a forbidden contract writes "-   ") opens a chain; an
 # indented "  a -> b (l.3)" continues it.

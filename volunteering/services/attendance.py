@@ -310,7 +310,7 @@ def record_approve(
         action="record.approve",
         community_id=record.item.community_id,
         subject="record",
-        **extra,
+        **extra,  # type: ignore[arg-type]
     )
 
 
