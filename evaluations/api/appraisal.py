@@ -82,10 +82,14 @@ class AppraisalViewSet(
     search_fields = ["community__name"]
 
     def optimise(self, qs):
-        return qs.select_related("community").annotate(
-            evaluators_count=Count("evaluators", distinct=True),
-            voted_count=Count("evaluators", filter=Q(evaluators__voted_at__isnull=False), distinct=True),
-        ).order_by("-year", "community_id", "kind", "pk")
+        return (
+            qs.select_related("community")
+            .annotate(
+                evaluators_count=Count("evaluators", distinct=True),
+                voted_count=Count("evaluators", filter=Q(evaluators__voted_at__isnull=False), distinct=True),
+            )
+            .order_by("-year", "community_id", "kind", "pk")
+        )
 
     def get_serializer_class(self):
         return AppraisalDetailSerializer if self.action == "retrieve" else AppraisalSerializer

@@ -307,6 +307,9 @@ def _clean_grades(appraisal: Appraisal, grades) -> list[tuple[int, str, str]]:
         grade, comment = (
             (value.get("grade"), value.get("comment", "")) if isinstance(value, Mapping) else (value, "")
         )
+        if grade in (None, ""):
+            errors[f"grades.{subject_id}"] = [f"请为{expected[subject_id]}选择评议等次"]
+            continue
         if grade not in Grade.values:
             errors[f"grades.{subject_id}"] = ["评议等次应为优秀、合格、基本合格或不合格"]
             continue

@@ -43,3 +43,53 @@ def open_appraisal(
 def vote(cast, evaluator, grades: dict):
     """A paper ballot entered by the staff."""
     return services.ballot_enter_paper(evaluator=evaluator, by=cast.staff, grades=grades)
+
+
+def appraisal_admin_rows(community, *, person, officer) -> dict:
+    """One row of every appraisal model in `community` (for tests/security/test_admin_tenancy.py)."""
+    from evaluations.models import (
+        Appraisal,
+        Ballot,
+        Commendation,
+        Evaluator,
+        ExcellentSelection,
+        OfficerOutcome,
+        OfficerReview,
+    )
+
+    appraisal = Appraisal.objects.create(community=community, year=2025, closes_on=dt.date(2025, 12, 20))
+    evaluator = Evaluator.objects.create(appraisal=appraisal, name="代表", group=EvaluatorGroup.RESIDENT_REP)
+    selection = ExcellentSelection.objects.create(appraisal=appraisal, person=person)
+    return {
+        "evaluations.Appraisal": appraisal,
+        "evaluations.Ballot": Ballot.objects.create(
+            appraisal=appraisal, evaluator=evaluator, subject=person, grade="excellent"
+        ),
+        "evaluations.ExcellentSelection": selection,
+        "evaluations.Commendation": Commendation.objects.create(
+            selection=selection,
+            community=community,
+            employer=person.membership.employer,
+            person=person,
+            year=2025,
+            number=f"2025-{community.code}-001",
+            body="通报表彰",
+        ),
+        "evaluations.OfficerReview": OfficerReview.objects.create(
+            officer=officer,
+            year=2025,
+            outcome=OfficerOutcome.NONE,
+            note="按时走访",
+            **dict.fromkeys(
+                [
+                    "diary_entries",
+                    "reports",
+                    "reports_prompt",
+                    "feedback_total",
+                    "feedback_on_time",
+                    "complaints",
+                ],
+                0,
+            ),
+        ),
+    }
