@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from core.api import MAX_ID, ScopedPrimaryKeyRelatedField
+from core.validators import BUSINESS_DATES, YEARS
 from members.models import Community, InformationOfficer, Person
 
 from ..models import (
@@ -75,15 +76,15 @@ class AppraisalDetailSerializer(AppraisalSerializer):
 
 class AppraisalCreateSerializer(serializers.Serializer):
     community = ScopedPrimaryKeyRelatedField(model=Community, required=False)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(validators=[YEARS])
     kind = serializers.ChoiceField(choices=AppraisalKind.choices, default=AppraisalKind.MEMBERS)
     rule = serializers.ChoiceField(choices=TallyRule.choices, default=TallyRule.MOST_VOTES_TIE_LOWER)
-    closes_on = serializers.DateField()
+    closes_on = serializers.DateField(validators=[BUSINESS_DATES])
 
 
 class ReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
-    closes_on = serializers.DateField(required=False)
+    closes_on = serializers.DateField(required=False, validators=[BUSINESS_DATES])
 
 
 class EvaluatorSerializer(serializers.ModelSerializer):
@@ -203,7 +204,7 @@ class PublicBallotFormSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     kind_label = serializers.CharField()
     evaluator_name = serializers.CharField()
-    closes_on = serializers.DateField()
+    closes_on = serializers.DateField(validators=[BUSINESS_DATES])
     grades = serializers.DictField(child=serializers.CharField())
     subjects = LedgerLineSerializer(many=True)
 
@@ -262,7 +263,7 @@ class OfficerReviewSerializer(serializers.ModelSerializer):
 
 class OfficerReviewCreateSerializer(serializers.Serializer):
     officer = ScopedPrimaryKeyRelatedField(model=InformationOfficer)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(validators=[YEARS])
     outcome = serializers.ChoiceField(choices=OfficerOutcome.choices)
     note = serializers.CharField(max_length=300)
     amount_yuan = serializers.DecimalField(

@@ -23,6 +23,7 @@ from cases.services import announcement_publish
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.security import has_control_characters
 from core.transitions import apply_transition, table_targets
+from core.validators import BUSINESS_DATES
 from members import services as member_services
 from members.models import Community, InformationOfficer, OfficerRecordKind, Person, User
 from members.permissions import require_manager, require_office, require_town_supervisor
@@ -183,6 +184,10 @@ def appraisal_reopen(
     require_town_supervisor(by, appraisal.community.town_id)
     reason = _text(reason, "reason", "重新开放的理由", max_chars=300, required=True)
     closes_on = closes_on or appraisal.closes_on
+    if BUSINESS_DATES.problem(closes_on):
+        raise DomainError(
+            "截止日期超出范围", fields={"closes_on": [f"日期{BUSINESS_DATES.problem(closes_on)}"]}
+        )
     if closes_on < timezone.localdate():
         raise DomainError("请给出新的截止日期（不早于今天）", fields={"closes_on": ["截止日期已过"]})
     return _move(appraisal, "reopen", by=by, note=reason, fields={"closes_on": closes_on, "closed_at": None})

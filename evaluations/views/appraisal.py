@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from cases.security import client_ip
 from core.errors import DomainError
 from core.forms import Form
+from core.validators import BUSINESS_DATES, YEARS
 from members.models import Community, InformationOfficer, Person
 from members.roles import scope_for
 from volunteering import checkin
@@ -56,11 +57,12 @@ def _run(request, action, success: str) -> bool:
 
 class AppraisalForm(Form):
     community = forms.ModelChoiceField(queryset=Community.objects.none(), label="社区")
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label="年度", validators=[YEARS])
     kind = forms.ChoiceField(label="类型", choices=AppraisalKind.choices)
     closes_on = forms.DateField(
         label="截止日期",
-        widget=forms.DateInput(attrs={"type": "date", "min": "2000-01-01", "max": "2100-12-31"}),
+        validators=[BUSINESS_DATES],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -352,7 +354,7 @@ def ballot(request):
 
 class OfficerReviewForm(Form):
     officer = forms.ModelChoiceField(queryset=InformationOfficer.objects.none(), label="信息员")
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label="年度", validators=[YEARS])
     outcome = forms.ChoiceField(label="考评结果", choices=OfficerOutcome.choices)
     note = forms.CharField(label="评语", max_length=300)
     amount_yuan = forms.DecimalField(

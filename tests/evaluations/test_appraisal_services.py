@@ -419,3 +419,11 @@ def test_a_commended_officer_gets_a_commendation_record(cast):
     )
     assert review.record.kind == OfficerRecordKind.COMMENDATION
     assert review.record.reason == "2026年度考评：走访勤勉"
+
+
+def test_the_nightly_task_closes_through_the_service(cast, ev):
+    from evaluations.tasks import close_past_due_appraisals
+
+    assert close_past_due_appraisals.delay("2026-12-16").get() == 1
+    event = AppraisalEvent.objects.filter(appraisal=ev.appraisal).last()
+    assert (event.action, event.by, event.note) == ("close", None, "截止日期已过，自动结束")
