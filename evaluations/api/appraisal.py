@@ -4,13 +4,16 @@ employer's liaison too), officers' yearly reviews, and the evaluator's public ba
 the credential; no login)."""
 
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.security import PublicLookupThrottle
+from core import audit
 from core.api import ScopedQuerysetMixin
 from core.errors import DomainError, PermissionDenied
 from members.models import Community, Person
@@ -238,6 +241,18 @@ class CommendationViewSet(
 
     def optimise(self, qs):
         return qs.select_related("person", "employer", "community")
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="通报表彰 PDF")
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        from ..pdf_appraisal import commendation_pdf
+
+        notice = self.get_object()
+        content = commendation_pdf(notice)
+        audit.record_access(what="print", obj=notice, description="通报表彰")
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f"inline; filename=commendation-{notice.number}.pdf"
+        return response
 
 
 class OfficerReviewViewSet(

@@ -202,3 +202,26 @@ def test_list_query_counts_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(queries):
         big = client.get(API + path, {"page_size": 50})
     assert small.status_code == big.status_code == 200
+
+
+def test_the_commendation_pdf_carries_the_members_name_and_is_logged(cast, ev, as_user, tmp_path):
+    import subprocess
+
+    from core.models import AccessLog
+
+    for evaluator in ev.panel:
+        vote(cast, evaluator, {cast.member_person.pk: "excellent", ev.li.pk: "competent"})
+    services.appraisal_close(appraisal=ev.appraisal, by=cast.secretary)
+    services.excellent_select(
+        appraisal=ev.appraisal, person=cast.member_person, by=cast.secretary, reason="表现突出"
+    )
+    notice = Commendation.objects.get()
+
+    response = as_user("liaison").get(f"{API}commendations/{notice.pk}/pdf/")
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "通报表彰" in text and "马明" in text and "2026-beijie-001" in text
+    assert AccessLog.objects.filter(object_id=str(notice.pk), what="print").count() == 1

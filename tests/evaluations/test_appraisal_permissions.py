@@ -150,6 +150,7 @@ ROUTES = [
     # commendations: the office, the town, the member's employer
     ("get", "commendations/", None, SCOPED_LIST),
     ("get", "commendations/{commendation}/", None, E(200, 200, 404, others=404, liaison=200)),
+    ("get", "commendations/{commendation}/pdf/", None, E(200, 200, 404, others=404, liaison=200)),
     # officers' reviews
     ("get", "officer-reviews/", None, SCOPED_LIST),
     ("get", "officer-reviews/{review}/", None, E(200, 200, 404, others=404, officer=200)),
