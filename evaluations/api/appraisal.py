@@ -20,7 +20,7 @@ from members.models import Community, Person
 from members.roles import scope_for
 
 from .. import selectors, services
-from ..models import Appraisal, Commendation, Evaluator, Grade, OfficerReview
+from ..models import Appraisal, AppraisalKind, Commendation, Evaluator, Grade, OfficerReview
 from .appraisal_serializers import (
     AppraisalCreateSerializer,
     AppraisalDetailSerializer,
@@ -304,6 +304,7 @@ def ballot_form(evaluator: Evaluator) -> dict:
         "community_name": appraisal.community.name,
         "year": appraisal.year,
         "kind_label": appraisal.get_kind_display(),
+        "show_ledger": appraisal.kind == AppraisalKind.MEMBERS,
         "evaluator_name": evaluator.name,
         "closes_on": appraisal.closes_on,
         "grades": dict(Grade.choices),

@@ -203,6 +203,7 @@ class PublicBallotFormSerializer(serializers.Serializer):
     community_name = serializers.CharField()
     year = serializers.IntegerField()
     kind_label = serializers.CharField()
+    show_ledger = serializers.BooleanField(help_text="members: each subject's ledger summary is shown")
     evaluator_name = serializers.CharField()
     closes_on = serializers.DateField(validators=[BUSINESS_DATES])
     grades = serializers.DictField(child=serializers.CharField())

@@ -410,6 +410,8 @@ def excellent_select(
     if not selectors.subjects(appraisal).filter(pk=person.pk).exists():
         raise DomainError("该人员不是本次评议的评议对象", fields={"person": ["不是本次评议的评议对象"]})
     reason = _text(reason, "reason", "理由", max_chars=300)
+    # the evaluation's row lock serialises selections, so notice numbers are handed out one at a time
+    Appraisal.objects.select_for_update().filter(pk=appraisal.pk).first()
     check = selectors.eligibility(appraisal, person.pk)
     if check.needs_reason and not reason:
         raise DomainError(f"{check.why}，评为优秀须填写理由", fields={"reason": [f"{check.why}，须填写理由"]})

@@ -427,3 +427,21 @@ def test_the_nightly_task_closes_through_the_service(cast, ev):
     assert close_past_due_appraisals.delay("2026-12-16").get() == 1
     event = AppraisalEvent.objects.filter(appraisal=ev.appraisal).last()
     assert (event.action, event.by, event.note) == ("close", None, "截止日期已过，自动结束")
+
+
+def test_the_ballot_shows_each_members_ledger_of_the_year(cast, ev):
+    from tests.cases.factories import make_case
+
+    item = ItemFactory(community=cast.beijie, starts_at=at(2026, 5, 9, 9))  # two hours
+    RecordFactory(item=item, person=ev.ma)
+    RecordFactory(
+        item=ItemFactory(community=cast.beijie, starts_at=at(2025, 5, 9, 9)), person=ev.ma
+    )  # last year
+    make_case(cast.beijie, by=cast.secretary, state="in_progress", worker=cast.member)
+
+    summaries = selectors.ledger_summaries(ev.appraisal)
+
+    ma = summaries[ev.ma.pk]
+    assert (ma.items, str(ma.hours), ma.cases, ma.registered_on) == (1, "2.0", 1, dt.date(2026, 1, 10))
+    li = summaries[ev.li.pk]
+    assert (li.items, li.cases, li.behind) == (0, 0, True)
