@@ -225,3 +225,15 @@ def test_the_commendation_pdf_carries_the_members_name_and_is_logged(cast, ev, a
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "通报表彰" in text and "马明" in text and "2026-beijie-001" in text
     assert AccessLog.objects.filter(object_id=str(notice.pk), what="print").count() == 1
+
+
+def _commendation(cast):
+    """A commendation of 马明 (县人民医院) from a closed 2026 evaluation (for tests/audit/test_access_log.py)."""
+    with time_machine.travel(NOW, tick=False):
+        ev = open_appraisal(cast, residents=1, members=0)
+        vote(cast, ev.residents[0], {cast.member_person.pk: "excellent"})
+        services.appraisal_close(appraisal=ev.appraisal, by=cast.secretary)
+        services.excellent_select(
+            appraisal=ev.appraisal, person=cast.member_person, by=cast.secretary, reason="好"
+        )
+    return Commendation.objects.get()
