@@ -47,6 +47,11 @@ app.conf.beat_schedule = {
         "task": "volunteering.tasks.remind_members_behind_requirement",
         "schedule": crontab(hour=9, minute=30, day_of_month="1,15", month_of_year="10-12"),
     },
+    # evaluations (appraisal): 民主评议 past their closing date are closed, just after midnight.
+    "evaluations-close-past-due-appraisals": {
+        "task": "evaluations.tasks.close_past_due_appraisals",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 
 

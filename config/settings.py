@@ -236,6 +236,10 @@ SPECTACULAR_SETTINGS = {
         "FeedbackMethodEnum": "cases.models.FeedbackMethod",
         # a registration's status appears in two shapes: the office's and the employer liaison's
         "RegistrationStatusEnum": "members.models.RegistrationStatus",
+        # appraisal
+        "AppraisalKindEnum": "evaluations.models.AppraisalKind",
+        "AppraisalStateEnum": "evaluations.models.AppraisalState",
+        "CaseStateEnum": "cases.states.CaseState",
     },
 }
 

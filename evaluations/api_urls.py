@@ -1,5 +1,14 @@
 from rest_framework.routers import SimpleRouter
 
+from . import api
+
 router = SimpleRouter(trailing_slash=True)
+
+# appraisal
+router.register("appraisals", api.AppraisalViewSet, basename="appraisal")
+router.register("appraisal-evaluators", api.EvaluatorViewSet, basename="appraisal-evaluator")
+router.register("commendations", api.CommendationViewSet, basename="commendation")
+router.register("officer-reviews", api.OfficerReviewViewSet, basename="officer-review")
+router.register("public/ballots", api.PublicBallotViewSet, basename="public-ballot")
 
 urlpatterns = router.urls

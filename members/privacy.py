@@ -46,6 +46,11 @@ EMPLOYER_FEEDBACK_FIELDS = (
     "status",
     "submitted_at",
     "decided_at",
+    # appraisal — 通报表彰 (小区在职党员双重管理制度 §5): the notice's number, year, text and date
+    "number",
+    "year",
+    "body",
+    "issued_at",
     # The sheet's other lines (认领岗位, 志愿服务事项与时长, 民主评议结果, 通报表彰, 社区意见) come with the
     # feedback sheet itself (evaluations), which declares them here when it serves them.
 )

@@ -131,6 +131,20 @@ def test_a_ledger_export_is_logged(cast, office, url):
     assert row.reason == "年底反馈单位" and row.description.startswith("活动台账导出")
 
 
+def test_printing_a_commendation_is_logged(cast):
+    """appraisal: the 通报表彰 PDF read by the employer's liaison is an access-log row."""
+    from rest_framework.test import APIClient
+
+    from tests.evaluations.test_appraisal_api import _commendation
+
+    notice = _commendation(cast)
+    client = APIClient()
+    client.force_authenticate(cast.liaison)
+    assert client.get(f"/api/v1/commendations/{notice.pk}/pdf/").status_code == 200
+    row = only_access(what="print")
+    assert row.actor == cast.liaison and row.object_id == str(notice.pk) and row.description == "通报表彰"
+
+
 # Every API operation answering a file (read from the published schema) is a logged download or is
 # listed here with the reason it holds no personal data. A new export or print must be added to one.
 LOGGED_DOWNLOADS = {
@@ -138,6 +152,8 @@ LOGGED_DOWNLOADS = {
     "/api/v1/officers/{id}/letter/": "test_printing_an_appointment_letter_is_logged",
     "/api/v1/roster-export/": "test_a_roster_export_logs_who_and_the_reason_given",
     "/api/v1/volunteering/ledgers/export/": "test_a_ledger_export_is_logged",
+    # appraisal
+    "/api/v1/commendations/{id}/pdf/": "test_printing_a_commendation_is_logged",
 }
 NOT_PERSONAL_DOWNLOADS = {
     "/api/v1/volunteering/items/{id}/ics/": "a service item's time and place for one's own calendar",

@@ -21,6 +21,7 @@ from core.models import Notification
 from members import models as mm
 from tests import factories as f
 from tests.cases.factories import make_case
+from tests.evaluations.appraisal_support import appraisal_admin_rows
 from tests.personas import world_per_module
 from tests.volunteering import factories as vf
 from volunteering import models as vm
@@ -214,6 +215,8 @@ def _community_rows(community, *, office, person, officer, building, tag):
             community=community, person=person, noted_on=today, note="积极参与"
         ),
         "volunteering.VolunteerEvent": vm.VolunteerEvent.objects.create(community=community, action="test"),
+        # appraisal
+        **appraisal_admin_rows(community, person=person, officer=officer),
     }
 
 

@@ -475,8 +475,8 @@ NOT_FUZZED: dict[str, str] = {}
 
 WHERE = (
     "add a fuzz entry for it: ENDPOINTS in tests/security/test_fuzz_api.py (members, notifications), CASES "
-    "or VOLUNTEERING in tests/security/test_fuzz_api_cases_volunteering.py; or list it in NOT_FUZZED with "
-    "the reason"
+    "or VOLUNTEERING in tests/security/test_fuzz_api_cases_volunteering.py, APPRAISAL in "
+    "tests/evaluations/test_appraisal_fuzz.py; or list it in NOT_FUZZED with the reason"
 )
 
 
@@ -495,6 +495,10 @@ def _fuzzed_urls(cast) -> dict[str, tuple[str, str]]:
         urls[f"CASES[{name!r}]"] = (method, url)
     for name, (_, method, path, _) in VOLUNTEERING.items():
         urls[f"VOLUNTEERING[{name!r}]"] = (method, V + path)
+    # appraisal
+    from tests.evaluations.test_appraisal_fuzz import fuzzed_urls as appraisal_urls
+
+    urls.update(appraisal_urls(cast))
     return urls
 
 

@@ -33,6 +33,7 @@ from tests.api import test_cases_permissions as cases_matrix
 from tests.api import test_members_permissions as members_matrix
 from tests.api import test_volunteering_permissions as volunteering_matrix
 from tests.cases.factories import make_case
+from tests.evaluations import test_appraisal_permissions as appraisal_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,13 @@ ALLOWED = {
     ("v1_zones_partial_update", "community"): "the zone's community (validated against its buildings)",
     ("v1_zones_assign_create", "person"): "assigning a member to the zone is this action's purpose",
     ("v1_zones_unassign_create", "person"): "releasing a member from the zone is this action's purpose",
+    # appraisal
+    ("v1_appraisals_create", "community"): "the office prepares the evaluation of one of its communities",
+    (
+        "v1_appraisals_excellent_create",
+        "person",
+    ): "the member selected as excellent (a subject of the evaluation)",
+    ("v1_appraisal_evaluators_create", "person"): "the panel member's roster record (a person of the town)",
 }
 
 # --------------------------------------------------------------------------------------------- payloads
@@ -138,6 +146,11 @@ def C(key, persona="secretary"):
 
 def V(method, path, persona="secretary"):
     return Payload("volunteering", (method, path), persona)
+
+
+def A(key, persona="secretary"):
+    """appraisal: a route of tests/evaluations/test_appraisal_permissions.py, or its public ballot."""
+    return Payload("appraisal", key, persona)
 
 
 def L(key, persona="secretary"):
@@ -235,6 +248,21 @@ PAYLOADS = {
     "v1_volunteering_goods_hand_out_create": V("post", "goods/{good}/hand-out/"),
     "v1_volunteering_skills_create": V("post", "skills/", "member"),
     "v1_volunteering_skills_withdraw_create": V("post", "skills/{skill}/withdraw/", "member"),
+    # appraisal
+    "v1_appraisals_create": A(("post", "appraisals/")),
+    "v1_appraisals_open_create": A(("post", "appraisals/{draft}/open/")),
+    "v1_appraisals_close_create": A(("post", "appraisals/{open}/close/")),
+    "v1_appraisals_reopen_create": A(("post", "appraisals/{closed}/reopen/"), "town"),
+    "v1_appraisals_excellent_create": A(("post", "appraisals/{closed}/excellent/")),
+    "v1_appraisals_publish_create": A(("post", "appraisals/{cadres}/publish/")),
+    "v1_appraisal_evaluators_create": A(("post", "appraisal-evaluators/")),
+    "v1_appraisal_evaluators_issue_link_create": A(("post", "appraisal-evaluators/{evaluator}/issue-link/")),
+    "v1_appraisal_evaluators_paper_ballot_create": A(
+        ("post", "appraisal-evaluators/{evaluator}/paper-ballot/")
+    ),
+    "v1_officer_reviews_create": A(("post", "officer-reviews/")),
+    "v1_public_ballots_create": A("public-ballot", "anonymous"),
+    "v1_public_ballots_lookup_create": A("public-lookup", "anonymous"),
 }
 
 # The injected status/state: the most privileged value of the app the path belongs to.
@@ -277,6 +305,9 @@ def _build(spec: Payload, cast) -> Request:
         url = volunteering_matrix.API + path.format(**vars(world))
         payload = (lambda: body(world)) if callable(body) else body
         return Request(method, url, payload, spec.persona, volunteering_matrix.NOW)
+    if spec.source == "appraisal":  # appraisal
+        method, url, payload, frozen_at = appraisal_matrix.build_request(spec.key, cast)
+        return Request(method, url, payload, spec.persona, frozen_at)
     if spec.key == "people-reveal":
         return Request(
             "post",

@@ -1,0 +1,3 @@
+"""The evaluations admin: one module per sub-domain, imported here so the admin registers them."""
+
+from . import admin_appraisal  # noqa: F401  (appraisal)

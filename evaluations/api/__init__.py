@@ -1,0 +1,15 @@
+from .appraisal import (
+    AppraisalViewSet,
+    CommendationViewSet,
+    EvaluatorViewSet,
+    OfficerReviewViewSet,
+    PublicBallotViewSet,
+)
+
+__all__ = [
+    "AppraisalViewSet",
+    "CommendationViewSet",
+    "EvaluatorViewSet",
+    "OfficerReviewViewSet",
+    "PublicBallotViewSet",
+]
