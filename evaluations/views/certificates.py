@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from cases.security import client_ip
 from core import audit
 from core.forms import Form
 from members.models import Person
@@ -98,11 +100,25 @@ def certificate_download(request, pk: int):
     )
 
 
+VERIFY_MISSES_PER_HOUR = 30  # per address: the number is unguessable anyway; this keeps scanners slow
+
+
 @never_cache
 def certificate_verify(request):
     """Public: the masked name, the hours, the issuing organisation and the date — nothing else."""
     number = (request.GET.get("no") or "").strip().upper()[:32]
+    misses_key = f"evaluations:verify-miss:{client_ip(request)}"
+    if number and cache.get(misses_key, 0) >= VERIFY_MISSES_PER_HOUR:
+        return render(
+            request,
+            "evaluations/certificates/verify.html",
+            {"number": number, "found": None, "asked": True, "blocked": True},
+            status=429,
+        )
     cert = ServiceCertificate.objects.filter(verification_no=number).first() if number else None
+    if number and cert is None:
+        if not cache.add(misses_key, 1, timeout=3600):
+            cache.incr(misses_key)
     found = None
     if cert is not None:
         found = {
