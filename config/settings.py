@@ -236,6 +236,11 @@ SPECTACULAR_SETTINGS = {
         "FeedbackMethodEnum": "cases.models.FeedbackMethod",
         # a registration's status appears in two shapes: the office's and the employer liaison's
         "RegistrationStatusEnum": "members.models.RegistrationStatus",
+        # employer: the evaluations app's sheets, batches and consultations each have a "state"
+        "SheetStateEnum": "evaluations.models.SheetState",
+        "CaseStateEnum": "cases.states.CaseState",
+        "SheetBatchStateEnum": "evaluations.models.SheetBatchState",
+        "ConsultationStateEnum": "evaluations.models.ConsultationState",
     },
 }
 

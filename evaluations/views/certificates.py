@@ -116,9 +116,8 @@ def certificate_verify(request):
             status=429,
         )
     cert = ServiceCertificate.objects.filter(verification_no=number).first() if number else None
-    if number and cert is None:
-        if not cache.add(misses_key, 1, timeout=3600):
-            cache.incr(misses_key)
+    if number and cert is None and not cache.add(misses_key, 1, timeout=3600):
+        cache.incr(misses_key)
     found = None
     if cert is not None:
         found = {

@@ -44,7 +44,6 @@ def inbox(request):
         .select_related("community", "person")
         .order_by("-asked_at")[:10]
     )
-    years = sorted({s.year for s in page}, reverse=True)
     return render(
         request,
         "evaluations/employer/inbox.html",
@@ -54,7 +53,6 @@ def inbox(request):
             "page": page,
             "waiting": waiting,
             "consultations": consultations,
-            "years": years,
         },
     )
 

@@ -311,17 +311,15 @@ def combined_pdf(request):
 
 @login_required
 def employer_xlsx(request, employer_id: int):
-    """One employer's sheets of a year as a workbook: for the office, its community's; for the liaison,
-    every community's sheets sent to its employer."""
+    """One employer's sheets of a community and year as a workbook, for the office (or the town) to send or
+    print. Exports are refused to liaisons (tests/privacy/test_employer_fields.py): they download each
+    sheet's PDF from the inbox."""
     year = chosen_year(request)
+    community = chosen_community(request)
     employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=employer_id)
     rows = FeedbackSheet.objects.visible_to(request.user).filter(
-        employer=employer, year=year, is_current=True
+        employer=employer, year=year, is_current=True, community=community
     )
-    scope = scope_for(request.user)
-    if employer.pk not in scope.employer_ids and not scope.is_superuser:
-        community = chosen_community(request)
-        rows = rows.filter(community=community)
     rows = rows.select_related("community").order_by("community__name", "person__name", "pk")
     title = f"{employer.name} {year} 年度在职党员小区活动情况反馈单"
     audit.record_access(what="export", obj=employer, description=title, request=request)

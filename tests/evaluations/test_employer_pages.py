@@ -116,18 +116,13 @@ def test_the_liaison_sees_no_draft_and_no_office_page(cast, ledger, django_captu
     assert client.get(reverse("evaluations:sheets")).status_code == 403
 
 
-def test_the_employer_workbook_of_the_liaison_holds_its_members_only(cast, issued):
-    registered_member(cast.beijie, employer=cast.finance, name="赵静")
-    response = client_for(cast.liaison).get(
-        reverse("evaluations:sheets_employer_xlsx", args=[cast.hospital.pk]), {"year": 2026}
-    )
-    assert response.status_code == 200
-    assert (
-        client_for(cast.liaison)
-        .get(reverse("evaluations:sheets_employer_xlsx", args=[cast.finance.pk]), {"year": 2026})
-        .status_code
-        == 404
-    )
+def test_the_office_downloads_one_workbook_per_employer_and_the_liaison_none(cast, issued):
+    url = reverse("evaluations:sheets_employer_xlsx", args=[cast.hospital.pk])
+    response = client_for(cast.secretary).get(url, {"year": 2026, "community": cast.beijie.pk})
+    assert response.status_code == 200 and response["Content-Type"].endswith("spreadsheetml.sheet")
+    assert client_for(cast.liaison).get(url, {"year": 2026}).status_code == 403
+    other = client_for(cast.other_secretary).get(url, {"year": 2026, "community": cast.beijie.pk})
+    assert other.status_code == 404
 
 
 def test_the_town_sees_which_employers_have_not_acknowledged(cast, issued):
