@@ -16,7 +16,7 @@ from evaluations.models import (
     SheetState,
 )
 from tests.evaluations.employer_world import CONDUCT_SECRET, build_ledger
-from tests.volunteering.factories import at, registered_member
+from tests.volunteering.factories import at
 
 pytestmark = pytest.mark.django_db
 

@@ -33,6 +33,7 @@ from tests.api import test_cases_permissions as cases_matrix
 from tests.api import test_members_permissions as members_matrix
 from tests.api import test_volunteering_permissions as volunteering_matrix
 from tests.cases.factories import make_case
+from tests.evaluations import test_employer_permissions as evaluations_employer_matrix  # employer
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +111,10 @@ ALLOWED = {
     ("v1_volunteering_team_create", "community"): "the community whose team the member joins",
     ("v1_volunteering_team_create", "person"): "the member joining (a member only themself)",
     ("v1_zones_create", "community"): "the zone lies in one of the office's communities",
+    # employer
+    ("v1_evaluations_sheet_batches_create", "community"): "the community whose sheets the office generates",
+    ("v1_evaluations_consultations_create", "person"): "the member the employer asks about (its own only)",
+    ("v1_evaluations_certificates_create", "person"): "the volunteer certified (a member only themself)",
     ("v1_zones_partial_update", "community"): "the zone's community (validated against its buildings)",
     ("v1_zones_assign_create", "person"): "assigning a member to the zone is this action's purpose",
     ("v1_zones_unassign_create", "person"): "releasing a member from the zone is this action's purpose",
@@ -142,6 +147,10 @@ def V(method, path, persona="secretary"):
 
 def L(key, persona="secretary"):
     return Payload("local", key, persona)
+
+
+def EE(method, path, persona="secretary"):  # employer: the evaluations app's sheets, consultations …
+    return Payload("evaluations_employer", (method, path), persona)
 
 
 PAYLOADS = {
@@ -235,6 +244,19 @@ PAYLOADS = {
     "v1_volunteering_goods_hand_out_create": V("post", "goods/{good}/hand-out/"),
     "v1_volunteering_skills_create": V("post", "skills/", "member"),
     "v1_volunteering_skills_withdraw_create": V("post", "skills/{skill}/withdraw/", "member"),
+    # employer (evaluations)
+    "v1_evaluations_sheets_acknowledge_create": EE("post", "sheets/{issued}/acknowledge/", "liaison"),
+    "v1_evaluations_sheets_issue_create": EE("post", "sheets/{draft}/issue/"),
+    "v1_evaluations_sheets_opinion_create": EE("post", "sheets/{draft}/opinion/"),
+    "v1_evaluations_sheets_regenerate_create": EE("post", "sheets/{issued}/regenerate/"),
+    "v1_evaluations_sheet_batches_create": EE("post", "sheet-batches/"),
+    "v1_evaluations_sheet_batches_town_create": EE("post", "sheet-batches/town/", "town"),
+    "v1_evaluations_consultations_create": EE("post", "consultations/", "liaison"),
+    "v1_evaluations_consultations_answer_create": EE("post", "consultations/{consultation}/answer/"),
+    "v1_evaluations_consultations_withdraw_create": EE(
+        "post", "consultations/{consultation}/withdraw/", "liaison"
+    ),
+    "v1_evaluations_certificates_create": EE("post", "certificates/", "member"),
 }
 
 # The injected status/state: the most privileged value of the app the path belongs to.
@@ -242,6 +264,7 @@ STATUS_BY_PREFIX = (
     ("/api/v1/registrations/", "confirmed"),
     ("/api/v1/roster-imports/", "committed"),
     ("/api/v1/volunteering/", "approved"),
+    ("/api/v1/evaluations/", "acknowledged"),  # employer
     ("/api/v1/", "closed"),
 )
 
@@ -281,6 +304,14 @@ def _build(spec: Payload, cast) -> Request:
         url = volunteering_matrix.API + path.format(**vars(world))
         payload = (lambda: body(world)) if callable(body) else body
         return Request(method, url, payload, spec.persona, volunteering_matrix.NOW)
+    if spec.source == "evaluations_employer":  # employer
+        world = _fixture_function(evaluations_employer_matrix.world)(cast)
+        method, path = spec.key
+        route = next(r for r in evaluations_employer_matrix.ROUTES if (r[0], r[1]) == (method, path))
+        body = route[2]
+        url = evaluations_employer_matrix.API + path.format(**vars(world))
+        payload = (lambda: body(world)) if callable(body) else body
+        return Request(method, url, payload, spec.persona, evaluations_employer_matrix.NOW)
     if spec.key == "people-reveal":
         return Request(
             "post",
