@@ -199,7 +199,7 @@ def sheet_batch_run(*, batch_id: int) -> int:
     by = batch.started_by
     results = selectors._evaluation_results(batch.community_id, batch.year)
     written = 0
-    for chunk in selectors.member_chunks(batch.community_id):
+    for chunk in selectors.member_chunks(batch.community_id, size=selectors.CHUNK):
         with transaction.atomic():
             for person in chunk:
                 try:
