@@ -20,7 +20,7 @@ def test_the_seed_is_registered():
 
 def test_the_demo_has_issued_partly_acknowledged_sheets_and_an_open_consultation(cast, monkeypatch):
     with time_machine.travel(at(2026, 12, 10, 10), tick=False):
-        for n in range(3):
+        for _ in range(3):
             registered_member(cast.beijie, employer=cast.hospital)
             registered_member(cast.beijie, employer=cast.finance)
         registered_member(cast.changcheng, employer=cast.finance)
