@@ -18,6 +18,7 @@ from members.roles import scope_for
 from .. import services
 from ..documents.certificates import certificate_pdf
 from ..models import ServiceCertificate
+from .sheets import SHEET_YEARS
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -29,7 +30,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 class CertificateCreateSerializer(serializers.Serializer):
     person = ScopedPrimaryKeyRelatedField(model=Person, required=False)
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, allow_null=True)
+    year = serializers.IntegerField(required=False, allow_null=True, validators=[SHEET_YEARS])
 
 
 class CertificateViewSet(

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from core import audit
 from core.api import ScopedPrimaryKeyRelatedField, ScopedQuerysetMixin
 from core.errors import DomainError
+from core.validators import PAST_DATES, YearRange
 from members.api import FeedbackSheetOrderingFilter, ReadsByRole
 from members.models import Community, Town
 from members.serializers import EmployerFeedbackSerializer
@@ -28,6 +29,10 @@ from ..models import FeedbackSheet, SheetBatch, SheetEvent, SheetState
 from ..selectors import sheets as selectors
 
 YEAR_PARAM = OpenApiParameter("year", int, description="年度（默认今年）")
+
+
+# The years a sheet or certificate may cover: 2000 to this year (core.validators' past dates).
+SHEET_YEARS = YearRange(PAST_DATES)
 
 
 class SheetForEmployerSerializer(EmployerFeedbackSerializer):
@@ -212,6 +217,7 @@ class SheetViewSet(
 
 class SheetBatchSerializer(serializers.ModelSerializer):
     community = ScopedPrimaryKeyRelatedField(model=Community)
+    year = serializers.IntegerField(validators=[SHEET_YEARS])
     percent = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -233,7 +239,7 @@ class SheetBatchSerializer(serializers.ModelSerializer):
 
 class TownBatchSerializer(serializers.Serializer):
     town = ScopedPrimaryKeyRelatedField(model=Town)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(validators=[SHEET_YEARS])
 
 
 class SheetBatchViewSet(
