@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import django_filters
+from django.db.models import Q
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -84,6 +86,18 @@ class AnswerSerializer(serializers.Serializer):
     reasons = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+class ConsultationFilter(django_filters.FilterSet):
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期未答复")
+
+    class Meta:
+        model = Consultation
+        fields = ["state", "purpose", "community", "employer", "person", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        late = Q(state=ConsultationState.OPEN, due_on__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+
 class ConsultationViewSet(
     ReadsByRole,
     ScopedQuerysetMixin,
@@ -95,7 +109,7 @@ class ConsultationViewSet(
     serializer_class = ConsultationSerializer
     employer_serializer_class = ConsultationForEmployerSerializer
     filter_backends = [DjangoFilterBackend, FeedbackSheetOrderingFilter]
-    filterset_fields = ["state", "purpose", "community", "employer", "person"]
+    filterset_class = ConsultationFilter
     ordering_fields = ["asked_at", "due_on", "id"]
     search_fields: list[str] = []
 

@@ -213,3 +213,30 @@ def test_the_sheet_list_costs_the_same_queries_whatever_its_length(
         with django_assert_max_num_queries(8):
             response = client.get(API + "sheets/", {"page_size": 200, "current": "true"})
     assert response.status_code == 200 and response.json()["count"] == 7
+
+
+def test_overdue_consultations_are_listed_for_the_office_and_the_town(
+    cast, world, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    from evaluations.models import Consultation
+
+    due = Consultation.objects.get(pk=world.consultation).due_on
+    with time_machine.travel(at(due.year, due.month, due.day, 10) + dt.timedelta(days=1), tick=False):
+        for name, expected in [
+            ("secretary", [world.consultation]),
+            ("town", [world.consultation]),
+            ("liaison", [world.consultation]),
+            ("other_secretary", []),
+        ]:
+            client = APIClient()
+            client.force_authenticate(getattr(cast, name))
+            rows = client.get(API + "consultations/", {"overdue": "true"}).json()["results"]
+            assert [r["id"] for r in rows] == expected, name
+            assert all(r["overdue"] for r in rows)
+        client = APIClient()
+        client.force_authenticate(cast.secretary)
+        # scope 3 + count 1 + page 1 (community, person, employer joined) + slack
+        with django_assert_max_num_queries(8):
+            assert client.get(API + "consultations/", {"overdue": "false"}).json()["results"] == []
