@@ -52,6 +52,12 @@ app.conf.beat_schedule = {
         "task": "evaluations.tasks.close_past_due_appraisals",
         "schedule": crontab(hour=0, minute=20),
     },
+    # employer: remind employer liaisons of feedback sheets not acknowledged within 10 working days (one
+    # reminder per liaison, community, year and employer ever: the dedupe key)
+    "evaluations-sheet-ack-reminders": {
+        "task": "evaluations.tasks.remind_unacknowledged_sheets",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 

@@ -240,6 +240,10 @@ SPECTACULAR_SETTINGS = {
         "AppraisalKindEnum": "evaluations.models.AppraisalKind",
         "AppraisalStateEnum": "evaluations.models.AppraisalState",
         "CaseStateEnum": "cases.states.CaseState",
+        # employer: the evaluations app's sheets, batches and consultations each have a "state"
+        "SheetStateEnum": "evaluations.models.SheetState",
+        "SheetBatchStateEnum": "evaluations.models.SheetBatchState",
+        "ConsultationStateEnum": "evaluations.models.ConsultationState",
     },
 }
 

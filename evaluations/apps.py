@@ -9,7 +9,7 @@ class EvaluationsConfig(AppConfig):
         from core import audit, retention
         from members.demo import register_demo_seed
 
-        from . import demo
+        from . import demo, demo_employer
 
         audit.audit_app(self.label)
         # appraisal
@@ -21,3 +21,5 @@ class EvaluationsConfig(AppConfig):
             }
         )
         register_demo_seed("evaluations", demo.seed)
+        # employer: the sheets, acknowledgements and a consultation of the demo town
+        register_demo_seed("evaluations_employer", demo_employer.seed)

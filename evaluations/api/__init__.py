@@ -1,3 +1,5 @@
+"""REST API of the evaluations app (serializers beside their views), by sub-domain."""
+
 from .appraisal import (
     AppraisalViewSet,
     CommendationViewSet,
@@ -5,11 +7,20 @@ from .appraisal import (
     OfficerReviewViewSet,
     PublicBallotViewSet,
 )
+from .certificates import CertificateViewSet
+from .consultation import ConsultationViewSet
+from .sheets import SheetBatchViewSet, SheetViewSet
+
+__all__ = ["CertificateViewSet", "ConsultationViewSet", "SheetBatchViewSet", "SheetViewSet"]
 
 __all__ = [
     "AppraisalViewSet",
+    "CertificateViewSet",
     "CommendationViewSet",
+    "ConsultationViewSet",
     "EvaluatorViewSet",
     "OfficerReviewViewSet",
     "PublicBallotViewSet",
+    "SheetBatchViewSet",
+    "SheetViewSet",
 ]

@@ -1,3 +1,5 @@
+"""The evaluations app's models, by sub-domain; import from the package."""
+
 from .appraisal import (
     GRADE_ORDER,
     GROUPS_BY_KIND,
@@ -17,11 +19,19 @@ from .appraisal import (
     OfficerReview,
     TallyRule,
 )
+from .certificates import ServiceCertificate, new_verification_no
+from .consultation import (
+    ANSWER_WORKING_DAYS,
+    Consultation,
+    ConsultationEvent,
+    ConsultationOpinion,
+    ConsultationPurpose,
+    ConsultationState,
+)
+from .sheets import FeedbackSheet, SheetBatch, SheetBatchState, SheetEvent, SheetState
 
 __all__ = [
-    "GRADE_ORDER",
-    "GROUPS_BY_KIND",
-    "PASSING_GRADES",
+    "ANSWER_WORKING_DAYS",
     "Appraisal",
     "AppraisalEvent",
     "AppraisalKind",
@@ -29,11 +39,26 @@ __all__ = [
     "Ballot",
     "BallotChannel",
     "Commendation",
+    "Consultation",
+    "ConsultationEvent",
+    "ConsultationOpinion",
+    "ConsultationPurpose",
+    "ConsultationState",
     "Evaluator",
     "EvaluatorGroup",
     "ExcellentSelection",
+    "FeedbackSheet",
+    "GRADE_ORDER",
+    "GROUPS_BY_KIND",
     "Grade",
     "OfficerOutcome",
     "OfficerReview",
+    "PASSING_GRADES",
+    "ServiceCertificate",
+    "SheetBatch",
+    "SheetBatchState",
+    "SheetEvent",
+    "SheetState",
     "TallyRule",
+    "new_verification_no",
 ]

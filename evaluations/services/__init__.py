@@ -1,3 +1,5 @@
+"""Every write of the evaluations app, one function per business action; import from the package."""
+
 from .appraisal import (
     ACTIONS,
     TRANSITIONS,
@@ -19,10 +21,24 @@ from .appraisal import (
     hash_token,
     officer_review,
 )
+from .certificates import certificate_issue
+from .consultation import consultation_answer, consultation_ask, consultation_withdraw
+from .sheets import (
+    acknowledgement_reminders_send,
+    sheet_acknowledge,
+    sheet_batch_run,
+    sheet_batch_start,
+    sheet_batch_start_town,
+    sheet_issue,
+    sheet_regenerate,
+    sheet_set_opinion,
+    sheets_issue_all,
+)
 
 __all__ = [
     "ACTIONS",
     "TRANSITIONS",
+    "acknowledgement_reminders_send",
     "allowed_actions",
     "appraisal_close",
     "appraisal_create",
@@ -32,7 +48,11 @@ __all__ = [
     "ballot_enter_paper",
     "ballot_submit_by_link",
     "cadre_result_publish",
+    "certificate_issue",
     "close_past_due",
+    "consultation_answer",
+    "consultation_ask",
+    "consultation_withdraw",
     "evaluator_add",
     "evaluator_for_token",
     "evaluator_issue_link",
@@ -40,4 +60,12 @@ __all__ = [
     "excellent_select",
     "hash_token",
     "officer_review",
+    "sheet_acknowledge",
+    "sheet_batch_run",
+    "sheet_batch_start",
+    "sheet_batch_start_town",
+    "sheet_issue",
+    "sheet_regenerate",
+    "sheet_set_opinion",
+    "sheets_issue_all",
 ]

@@ -15,7 +15,7 @@ from tests.volunteering.factories import at
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_town_has_a_closed_2025_and_an_open_2026_evaluation():
+def test_the_demo_town_has_a_closed_2025_and_an_open_2026_evaluation(without_cast):
     with time_machine.travel(at(2026, 12, 3, 10), tick=False):
         rng = random.Random(7)
         made = seed_town(rng=rng, people_per_community=20)

@@ -25,7 +25,6 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import Forum, ReceptionDay
-from members.models import WorkdayOverride
 from core.validators import (
     BIRTH_DATES,
     BUSINESS_DATES,
@@ -35,7 +34,7 @@ from core.validators import (
     DateRange,
     YearRange,
 )
-from members.models import InformationOfficer, MemberCategory, Person
+from members.models import InformationOfficer, MemberCategory, Person, WorkdayOverride
 from members.roster import parse_roster
 from tests import factories as f
 from tests.members.roster_files import complete_sample_town, person_row, roster_xlsx

@@ -20,6 +20,7 @@ from tests.api import test_cases_permissions as cases_matrix
 from tests.api import test_members_permissions as members_matrix
 from tests.api import test_volunteering_permissions as volunteering_matrix
 from tests.evaluations import test_appraisal_permissions as appraisal_matrix
+from tests.evaluations import test_employer_permissions as evaluations_employer_matrix  # employer
 from tests.security.test_url_inventory import Route, is_public
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
@@ -50,6 +51,7 @@ def matrix_operations() -> dict[str, set[tuple[str, str]]]:
         "volunteering": volunteering_matrix.covered_operations(),
         # appraisal
         "appraisal": appraisal_matrix.covered_operations(),
+        "evaluations_employer": evaluations_employer_matrix.covered_operations(),  # employer
     }
 
 

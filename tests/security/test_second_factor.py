@@ -14,10 +14,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from core.models import AuditEvent
-from members.second_factor import requires_second_factor
 from members import services
 from members.models import Town, User
 from members.roles import Role, scope_for
+from members.second_factor import requires_second_factor
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -33,6 +33,9 @@ PUBLIC_ROUTES = {
     "volunteering:calendar_feed": "a calendar app's feed URL: a signed per-person token is the credential",
     # appraisal
     "evaluations:ballot": "an evaluator's ballot (民主评议): the one-time link's random token is the credential",
+    # employer
+    "evaluations:certificate_verify": "anyone checks a 志愿服务证明 by its random 16-character number; shows "
+    "only the masked name, hours, issuing organisation and date; misses counted per address",
 }
 
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
