@@ -47,6 +47,17 @@ app.conf.beat_schedule = {
         "task": "volunteering.tasks.remind_members_behind_requirement",
         "schedule": crontab(hour=9, minute=30, day_of_month="1,15", month_of_year="10-12"),
     },
+    # evaluations (appraisal): 民主评议 past their closing date are closed, just after midnight.
+    "evaluations-close-past-due-appraisals": {
+        "task": "evaluations.tasks.close_past_due_appraisals",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    # employer: remind employer liaisons of feedback sheets not acknowledged within 10 working days (one
+    # reminder per liaison, community, year and employer ever: the dedupe key)
+    "evaluations-sheet-ack-reminders": {
+        "task": "evaluations.tasks.remind_unacknowledged_sheets",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 

@@ -236,6 +236,14 @@ SPECTACULAR_SETTINGS = {
         "FeedbackMethodEnum": "cases.models.FeedbackMethod",
         # a registration's status appears in two shapes: the office's and the employer liaison's
         "RegistrationStatusEnum": "members.models.RegistrationStatus",
+        # appraisal
+        "AppraisalKindEnum": "evaluations.models.AppraisalKind",
+        "AppraisalStateEnum": "evaluations.models.AppraisalState",
+        "CaseStateEnum": "cases.states.CaseState",
+        # employer: the evaluations app's sheets, batches and consultations each have a "state"
+        "SheetStateEnum": "evaluations.models.SheetState",
+        "SheetBatchStateEnum": "evaluations.models.SheetBatchState",
+        "ConsultationStateEnum": "evaluations.models.ConsultationState",
     },
 }
 

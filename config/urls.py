@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("volunteering/", include("volunteering.urls")),
     path("cases/", include("cases.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("accounts/login/", member_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", member_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", member_views.PasswordChangeView.as_view(), name="password_change"),

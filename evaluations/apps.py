@@ -6,6 +6,20 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "评议反馈"
 
     def ready(self):
-        from core import audit
+        from core import audit, retention
+        from members.demo import register_demo_seed
+
+        from . import demo, demo_employer
 
         audit.audit_app(self.label)
+        # appraisal
+        retention.register(
+            kept={
+                "evaluations.Evaluator.name": (
+                    "the panel of a yearly 民主评议 (who evaluated), archived with its result like the minutes"
+                ),
+            }
+        )
+        register_demo_seed("evaluations", demo.seed)
+        # employer: the sheets, acknowledgements and a consultation of the demo town
+        register_demo_seed("evaluations_employer", demo_employer.seed)

@@ -46,8 +46,37 @@ EMPLOYER_FEEDBACK_FIELDS = (
     "status",
     "submitted_at",
     "decided_at",
+    # appraisal — 通报表彰 (小区在职党员双重管理制度 §5): the notice's number, year, text and date
+    "number",
+    "year",
+    "body",
+    "issued_at",
     # The sheet's other lines (认领岗位, 志愿服务事项与时长, 民主评议结果, 通报表彰, 社区意见) come with the
     # feedback sheet itself (evaluations), which declares them here when it serves them.
+    # employer — the feedback sheet itself (evaluations.api.sheets.SheetForEmployerSerializer): its number,
+    # year and version, its state (sent / acknowledged), the printed lines (`content`: 报到, 认领岗位, 志愿服务
+    # 事项与时长, 要求与完成, 承办民情件, 民主评议结果, 评为优秀; built from the ledger, never a conduct note),
+    # 社区党组织意见, 发出日期, the date it is due back and when it was acknowledged.
+    "number",
+    "year",
+    "version",
+    "state",
+    "content",
+    "opinion",
+    "issued_on",
+    "ack_due_on",
+    "acknowledged_at",
+    # employer — 监督咨询 (小区区域化党建工作制度 §5): the employer's own request (purpose, question, when, by
+    # when, overdue) and the community's answer (opinion, reasons, when) with the ledger attached, which
+    # carries the sheet's lines above (`ledger`: year → the sheet's content).
+    "purpose",
+    "question",
+    "asked_at",
+    "due_on",
+    "overdue",
+    "reasons",
+    "ledger",
+    "answered_at",
 )
 
 

@@ -131,6 +131,20 @@ def test_a_ledger_export_is_logged(cast, office, url):
     assert row.reason == "年底反馈单位" and row.description.startswith("活动台账导出")
 
 
+def test_printing_a_commendation_is_logged(cast):
+    """appraisal: the 通报表彰 PDF read by the employer's liaison is an access-log row."""
+    from rest_framework.test import APIClient
+
+    from tests.evaluations.test_appraisal_api import _commendation
+
+    notice = _commendation(cast)
+    client = APIClient()
+    client.force_authenticate(cast.liaison)
+    assert client.get(f"/api/v1/commendations/{notice.pk}/pdf/").status_code == 200
+    row = only_access(what="print")
+    assert row.actor == cast.liaison and row.object_id == str(notice.pk) and row.description == "通报表彰"
+
+
 # Every API operation answering a file (read from the published schema) is a logged download or is
 # listed here with the reason it holds no personal data. A new export or print must be added to one.
 LOGGED_DOWNLOADS = {
@@ -138,7 +152,65 @@ LOGGED_DOWNLOADS = {
     "/api/v1/officers/{id}/letter/": "test_printing_an_appointment_letter_is_logged",
     "/api/v1/roster-export/": "test_a_roster_export_logs_who_and_the_reason_given",
     "/api/v1/volunteering/ledgers/export/": "test_a_ledger_export_is_logged",
+    # appraisal
+    "/api/v1/commendations/{id}/pdf/": "test_printing_a_commendation_is_logged",
+    # employer
+    "/api/v1/evaluations/sheets/{id}/pdf/": "test_printing_a_feedback_sheet_is_logged",
+    "/api/v1/evaluations/certificates/{id}/pdf/": "test_printing_a_service_certificate_is_logged",
 }
+
+
+# employer: the feedback sheet (反馈单) and the service-hours certificate (志愿服务证明)
+
+
+@pytest.mark.parametrize("url", ["/evaluations/sheets/{pk}/pdf/", "/api/v1/evaluations/sheets/{pk}/pdf/"])
+def test_printing_a_feedback_sheet_is_logged(cast, office, url, django_capture_on_commit_callbacks):
+    from evaluations import services
+    from evaluations.models import FeedbackSheet
+    from tests.volunteering.factories import register
+
+    register(cast.member_person, cast.beijie)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sheet_batch_start(community=cast.beijie, year=2025, by=cast.secretary)
+    sheet = FeedbackSheet.objects.get()
+
+    response = office.get(url.format(pk=sheet.pk))
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    row = only_access(what="print")
+    assert (row.object_type, row.object_id) == ("evaluations.FeedbackSheet", str(sheet.pk))
+    assert row.community_id == cast.beijie.pk and row.description.startswith("反馈单")
+
+
+@pytest.mark.parametrize(
+    "url", ["/evaluations/certificates/{pk}/pdf/", "/api/v1/evaluations/certificates/{pk}/pdf/"]
+)
+def test_printing_a_service_certificate_is_logged(cast, office, url):
+    from evaluations.models import ServiceCertificate
+
+    cert = ServiceCertificate.objects.create(
+        person=cast.member_person,
+        community=cast.beijie,
+        minutes=120,
+        content={
+            "person_name": "马明",
+            "organisation": "中共北街社区总支委员会",
+            "community_name": "北街社区",
+            "records": [],
+            "hours": "2.0",
+            "cumulative_hours": "2.0",
+            "stars": 0,
+        },
+    )
+
+    response = office.get(url.format(pk=cert.pk))
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    row = only_access(what="print")
+    assert (row.object_type, row.object_id) == ("evaluations.ServiceCertificate", str(cert.pk))
+    assert row.community_id == cast.beijie.pk
+
+
 NOT_PERSONAL_DOWNLOADS = {
     "/api/v1/volunteering/items/{id}/ics/": "a service item's time and place for one's own calendar",
 }

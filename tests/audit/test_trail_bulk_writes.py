@@ -253,6 +253,9 @@ UPDATE_CALLS = {
     # no person's change.
     ("cases/demo.py", "_seed_community", "Mailbox"): BOOKKEEPING,
     ("cases/demo.py", "_seed_community", "Case"): BOOKKEEPING,
+    # (c) employer: a sheet batch's progress record (claimed → running, the count done after each chunk,
+    # finished); each sheet the batch writes is created and audited itself.
+    ("evaluations/services/sheets.py", "sheet_batch_run", "SheetBatch"): (BOOKKEEPING, 3),
     # Dictionaries, not querysets (QuerySet.update takes keyword arguments only, so these look alike).
     ("members/forms.py", "PersonForm.__init__", "initial"): NOT_A_QUERYSET,
     ("members/roster/parsing.py", "parse_roster", "result"): NOT_A_QUERYSET,

@@ -21,6 +21,7 @@ from core.models import Notification
 from members import models as mm
 from tests import factories as f
 from tests.cases.factories import make_case
+from tests.evaluations.appraisal_support import appraisal_admin_rows
 from tests.personas import world_per_module
 from tests.volunteering import factories as vf
 from volunteering import models as vm
@@ -214,6 +215,36 @@ def _community_rows(community, *, office, person, officer, building, tag):
             community=community, person=person, noted_on=today, note="积极参与"
         ),
         "volunteering.VolunteerEvent": vm.VolunteerEvent.objects.create(community=community, action="test"),
+        # appraisal
+        **appraisal_admin_rows(community, person=person, officer=officer),
+        # employer
+        **_evaluation_rows(community, person),
+    }
+
+
+def _evaluation_rows(community, person):
+    """employer: one row of each model of the evaluations app's employer half, in `community`."""
+    from django.utils import timezone
+
+    from evaluations import models as em
+
+    employer = person.membership.employer
+    return {
+        "evaluations.FeedbackSheet": em.FeedbackSheet.objects.create(
+            community=community, person=person, employer=employer, year=2025
+        ),
+        "evaluations.SheetBatch": em.SheetBatch.objects.create(community=community, year=2025),
+        "evaluations.Consultation": em.Consultation.objects.create(
+            employer=employer,
+            person=person,
+            community=community,
+            purpose=em.ConsultationPurpose.AWARD,
+            asked_at=timezone.now(),
+            due_on=dt.date(2026, 3, 16),
+        ),
+        "evaluations.ServiceCertificate": em.ServiceCertificate.objects.create(
+            person=person, community=community, minutes=60
+        ),
     }
 
 

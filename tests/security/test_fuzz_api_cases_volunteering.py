@@ -33,7 +33,7 @@ from core import workdays
 from tests.api.test_volunteering_permissions import build_world
 from tests.cases.factories import make_case
 from tests.security.test_fuzz_api import ENDPOINTS, FUZZ, assert_well_formed, payloads, send, values
-from tests.security.test_mass_assignment import BODY_METHODS, write_operations
+from tests.security.test_mass_assignment import BODY_METHODS, _fixture_function, write_operations
 from tests.volunteering.factories import (
     at,
 )
@@ -385,6 +385,32 @@ VOLUNTEERING = {
 }
 
 
+# ---- employer (evaluations): (persona, method, path, known-good body) over its matrix's world ---------
+
+EVALUATIONS_EMPLOYER = {
+    "sheets-acknowledge": ("liaison", "post", "sheets/{issued}/acknowledge/", {}),
+    "sheets-issue": ("secretary", "post", "sheets/{draft}/issue/", {}),
+    "sheets-opinion": ("secretary", "post", "sheets/{draft}/opinion/", {"opinion": "表现良好"}),
+    "sheets-regenerate": ("secretary", "post", "sheets/{issued}/regenerate/", {}),
+    "batches-create": ("secretary", "post", "sheet-batches/", {"community": "{beijie}", "year": 2026}),
+    "batches-town": ("town", "post", "sheet-batches/town/", {"town": "{town_id}", "year": 2026}),
+    "consultations-create": (
+        "liaison",
+        "post",
+        "consultations/",
+        {"person": "{member_person}", "purpose": "promotion"},
+    ),
+    "consultations-answer": (
+        "secretary",
+        "post",
+        "consultations/{consultation}/answer/",
+        {"opinion": "reservations", "reasons": "参加活动偏少"},
+    ),
+    "consultations-withdraw": ("liaison", "post", "consultations/{consultation}/withdraw/", {}),
+    "certificates-create": ("member", "post", "certificates/", {"person": "{member_person}", "year": 2026}),
+}
+
+
 def _fill(body, w):
     """The body with "{name}" placeholders replaced by the world's ids (token stays a string)."""
     out = {}
@@ -466,6 +492,18 @@ def test_volunteering_write_endpoints_never_answer_5xx(cast, vworld, endpoint):
         fuzz(cast, persona, method, url, _fill(body, vworld), ids)
 
 
+@pytest.mark.parametrize("endpoint", EVALUATIONS_EMPLOYER)
+def test_evaluations_employer_write_endpoints_never_answer_5xx(cast, endpoint):
+    from tests.evaluations import test_employer_permissions as matrix
+
+    persona, method, path, body = EVALUATIONS_EMPLOYER[endpoint]
+    eworld = _fixture_function(matrix.world)(cast)
+    url = matrix.API + path.format(**vars(eworld))
+    ids = [*_cast_ids(cast), eworld.issued, eworld.draft, eworld.consultation, eworld.town_id]
+    with time_machine.travel(matrix.NOW, tick=False):
+        fuzz(cast, persona, method, url, _fill(body, eworld), ids)
+
+
 # ---- every write operation of the schema is fuzzed ----------------------------------------------------
 
 # operationId → why random payloads are not sent to it. Empty today: login, logout, the password change
@@ -475,7 +513,9 @@ NOT_FUZZED: dict[str, str] = {}
 
 WHERE = (
     "add a fuzz entry for it: ENDPOINTS in tests/security/test_fuzz_api.py (members, notifications), CASES "
-    "or VOLUNTEERING in tests/security/test_fuzz_api_cases_volunteering.py; or list it in NOT_FUZZED with "
+    "or VOLUNTEERING in tests/security/test_fuzz_api_cases_volunteering.py, APPRAISAL in "
+    "tests/evaluations/test_appraisal_fuzz.py; or list it in NOT_FUZZED with the reason"
+    "VOLUNTEERING or EVALUATIONS_EMPLOYER in tests/security/test_fuzz_api_cases_volunteering.py; or list it in NOT_FUZZED with "
     "the reason"
 )
 
@@ -495,6 +535,12 @@ def _fuzzed_urls(cast) -> dict[str, tuple[str, str]]:
         urls[f"CASES[{name!r}]"] = (method, url)
     for name, (_, method, path, _) in VOLUNTEERING.items():
         urls[f"VOLUNTEERING[{name!r}]"] = (method, V + path)
+    # appraisal
+    from tests.evaluations.test_appraisal_fuzz import fuzzed_urls as appraisal_urls
+
+    urls.update(appraisal_urls(cast))
+    for name, (_, method, path, _) in EVALUATIONS_EMPLOYER.items():  # employer
+        urls[f"EVALUATIONS_EMPLOYER[{name!r}]"] = (method, "/api/v1/evaluations/" + path)
     return urls
 
 

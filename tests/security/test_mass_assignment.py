@@ -33,6 +33,8 @@ from tests.api import test_cases_permissions as cases_matrix
 from tests.api import test_members_permissions as members_matrix
 from tests.api import test_volunteering_permissions as volunteering_matrix
 from tests.cases.factories import make_case
+from tests.evaluations import test_appraisal_permissions as appraisal_matrix
+from tests.evaluations import test_employer_permissions as evaluations_employer_matrix  # employer
 
 pytestmark = pytest.mark.django_db
 
@@ -110,9 +112,20 @@ ALLOWED = {
     ("v1_volunteering_team_create", "community"): "the community whose team the member joins",
     ("v1_volunteering_team_create", "person"): "the member joining (a member only themself)",
     ("v1_zones_create", "community"): "the zone lies in one of the office's communities",
+    # employer
+    ("v1_evaluations_sheet_batches_create", "community"): "the community whose sheets the office generates",
+    ("v1_evaluations_consultations_create", "person"): "the member the employer asks about (its own only)",
+    ("v1_evaluations_certificates_create", "person"): "the volunteer certified (a member only themself)",
     ("v1_zones_partial_update", "community"): "the zone's community (validated against its buildings)",
     ("v1_zones_assign_create", "person"): "assigning a member to the zone is this action's purpose",
     ("v1_zones_unassign_create", "person"): "releasing a member from the zone is this action's purpose",
+    # appraisal
+    ("v1_appraisals_create", "community"): "the office prepares the evaluation of one of its communities",
+    (
+        "v1_appraisals_excellent_create",
+        "person",
+    ): "the member selected as excellent (a subject of the evaluation)",
+    ("v1_appraisal_evaluators_create", "person"): "the panel member's roster record (a person of the town)",
 }
 
 # --------------------------------------------------------------------------------------------- payloads
@@ -140,8 +153,17 @@ def V(method, path, persona="secretary"):
     return Payload("volunteering", (method, path), persona)
 
 
+def A(key, persona="secretary"):
+    """appraisal: a route of tests/evaluations/test_appraisal_permissions.py, or its public ballot."""
+    return Payload("appraisal", key, persona)
+
+
 def L(key, persona="secretary"):
     return Payload("local", key, persona)
+
+
+def EE(method, path, persona="secretary"):  # employer: the evaluations app's sheets, consultations …
+    return Payload("evaluations_employer", (method, path), persona)
 
 
 PAYLOADS = {
@@ -235,6 +257,34 @@ PAYLOADS = {
     "v1_volunteering_goods_hand_out_create": V("post", "goods/{good}/hand-out/"),
     "v1_volunteering_skills_create": V("post", "skills/", "member"),
     "v1_volunteering_skills_withdraw_create": V("post", "skills/{skill}/withdraw/", "member"),
+    # appraisal
+    "v1_appraisals_create": A(("post", "appraisals/")),
+    "v1_appraisals_open_create": A(("post", "appraisals/{draft}/open/")),
+    "v1_appraisals_close_create": A(("post", "appraisals/{open}/close/")),
+    "v1_appraisals_reopen_create": A(("post", "appraisals/{closed}/reopen/"), "town"),
+    "v1_appraisals_excellent_create": A(("post", "appraisals/{closed}/excellent/")),
+    "v1_appraisals_publish_create": A(("post", "appraisals/{cadres}/publish/")),
+    "v1_appraisal_evaluators_create": A(("post", "appraisal-evaluators/")),
+    "v1_appraisal_evaluators_issue_link_create": A(("post", "appraisal-evaluators/{evaluator}/issue-link/")),
+    "v1_appraisal_evaluators_paper_ballot_create": A(
+        ("post", "appraisal-evaluators/{evaluator}/paper-ballot/")
+    ),
+    "v1_officer_reviews_create": A(("post", "officer-reviews/")),
+    "v1_public_ballots_create": A("public-ballot", "anonymous"),
+    "v1_public_ballots_lookup_create": A("public-lookup", "anonymous"),
+    # employer (evaluations)
+    "v1_evaluations_sheets_acknowledge_create": EE("post", "sheets/{issued}/acknowledge/", "liaison"),
+    "v1_evaluations_sheets_issue_create": EE("post", "sheets/{draft}/issue/"),
+    "v1_evaluations_sheets_opinion_create": EE("post", "sheets/{draft}/opinion/"),
+    "v1_evaluations_sheets_regenerate_create": EE("post", "sheets/{issued}/regenerate/"),
+    "v1_evaluations_sheet_batches_create": EE("post", "sheet-batches/"),
+    "v1_evaluations_sheet_batches_town_create": EE("post", "sheet-batches/town/", "town"),
+    "v1_evaluations_consultations_create": EE("post", "consultations/", "liaison"),
+    "v1_evaluations_consultations_answer_create": EE("post", "consultations/{consultation}/answer/"),
+    "v1_evaluations_consultations_withdraw_create": EE(
+        "post", "consultations/{consultation}/withdraw/", "liaison"
+    ),
+    "v1_evaluations_certificates_create": EE("post", "certificates/", "member"),
 }
 
 # The injected status/state: the most privileged value of the app the path belongs to.
@@ -242,6 +292,7 @@ STATUS_BY_PREFIX = (
     ("/api/v1/registrations/", "confirmed"),
     ("/api/v1/roster-imports/", "committed"),
     ("/api/v1/volunteering/", "approved"),
+    ("/api/v1/evaluations/", "acknowledged"),  # employer
     ("/api/v1/", "closed"),
 )
 
@@ -256,6 +307,11 @@ class Request:
 
     def body(self) -> dict:
         return dict(self.payload() if callable(self.payload) else self.payload)
+
+
+def _fixture_function(fixture):
+    """The plain function behind a module's `world` fixture (the evaluations matrices build theirs per test)."""
+    return fixture._get_wrapped_function() if hasattr(fixture, "_get_wrapped_function") else fixture
 
 
 def _build(spec: Payload, cast) -> Request:
@@ -277,6 +333,17 @@ def _build(spec: Payload, cast) -> Request:
         url = volunteering_matrix.API + path.format(**vars(world))
         payload = (lambda: body(world)) if callable(body) else body
         return Request(method, url, payload, spec.persona, volunteering_matrix.NOW)
+    if spec.source == "appraisal":  # appraisal
+        method, url, payload, frozen_at = appraisal_matrix.build_request(spec.key, cast)
+        return Request(method, url, payload, spec.persona, frozen_at)
+    if spec.source == "evaluations_employer":  # employer
+        world = _fixture_function(evaluations_employer_matrix.world)(cast)
+        method, path = spec.key
+        route = next(r for r in evaluations_employer_matrix.ROUTES if (r[0], r[1]) == (method, path))
+        body = route[2]
+        url = evaluations_employer_matrix.API + path.format(**vars(world))
+        payload = (lambda: body(world)) if callable(body) else body
+        return Request(method, url, payload, spec.persona, evaluations_employer_matrix.NOW)
     if spec.key == "people-reveal":
         return Request(
             "post",

@@ -19,6 +19,8 @@ from drf_spectacular.generators import SchemaGenerator
 from tests.api import test_cases_permissions as cases_matrix
 from tests.api import test_members_permissions as members_matrix
 from tests.api import test_volunteering_permissions as volunteering_matrix
+from tests.evaluations import test_appraisal_permissions as appraisal_matrix
+from tests.evaluations import test_employer_permissions as evaluations_employer_matrix  # employer
 from tests.security.test_url_inventory import Route, is_public
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
@@ -47,6 +49,9 @@ def matrix_operations() -> dict[str, set[tuple[str, str]]]:
         "members": members_matrix.covered_operations(),
         "cases": cases_matrix.covered_operations(),
         "volunteering": volunteering_matrix.covered_operations(),
+        # appraisal
+        "appraisal": appraisal_matrix.covered_operations(),
+        "evaluations_employer": evaluations_employer_matrix.covered_operations(),  # employer
     }
 
 

@@ -31,6 +31,11 @@ PUBLIC_ROUTES = {
     "cases:public_": "the residents' public pages (submit a concern, track it, reception schedule, disclosures)",
     "public-": "the residents' public API (/api/v1/public/…): lookups by access code, throttled",
     "volunteering:calendar_feed": "a calendar app's feed URL: a signed per-person token is the credential",
+    # appraisal
+    "evaluations:ballot": "an evaluator's ballot (民主评议): the one-time link's random token is the credential",
+    # employer
+    "evaluations:certificate_verify": "anyone checks a 志愿服务证明 by its random 16-character number; shows "
+    "only the masked name, hours, issuing organisation and date; misses counted per address",
 }
 
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
