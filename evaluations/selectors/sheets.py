@@ -67,8 +67,8 @@ def sheet_content(*, person: Person, year: int, viewer, evaluation: dict | None)
     items = [
         {
             "title": e.item.title,
-            "date": _day(e.record.started_at),
-            "hours": str(hours_of(e.record.minutes)),
+            "date": _day(e.record.started_at),  # type: ignore[union-attr]
+            "hours": str(hours_of(e.record.minutes)),  # type: ignore[union-attr]
         }
         for e in ledger.entries
         if e.counts

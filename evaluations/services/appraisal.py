@@ -92,7 +92,7 @@ def _move(appraisal: Appraisal, action: str, *, by: User | None, note: str = "",
     return apply_transition(
         appraisal,
         to=to,
-        targets=table_targets(table),
+        targets=table_targets(table),  # type: ignore[arg-type]
         refused=_refused(action),
         record_event=record,
         state_field="state",
@@ -233,7 +233,7 @@ def evaluator_add(
 ) -> Evaluator:
     require_office(by, appraisal.community_id)
     _require_editable(appraisal)
-    groups = GROUPS_BY_KIND[appraisal.kind]
+    groups = GROUPS_BY_KIND[appraisal.kind]  # type: ignore[index]
     if group not in groups:
         labels = "、".join(g.label for g in groups)
         raise DomainError(f"代表类别应为{labels}", fields={"group": [f"应为{labels}"]})
@@ -308,7 +308,7 @@ def _clean_grades(appraisal: Appraisal, grades) -> list[tuple[int, str, str]]:
         if subject_id not in expected:
             errors[f"grades.{key}"] = ["不是本次评议的评议对象"]
             continue
-        seen.add(subject_id)
+        seen.add(subject_id)  # type: ignore[arg-type]
         grade, comment = (
             (value.get("grade"), value.get("comment", "")) if isinstance(value, Mapping) else (value, "")
         )
@@ -330,7 +330,7 @@ def _clean_grades(appraisal: Appraisal, grades) -> list[tuple[int, str, str]]:
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(f"选票有误：{first}", fields=errors)
-    return cleaned
+    return cleaned  # type: ignore[return-value]
 
 
 def _cast(evaluator: Evaluator, grades, *, channel: str, entered_by: User | None) -> list[Ballot]:
@@ -525,7 +525,7 @@ def officer_review(
     if outcome == OfficerOutcome.COMMENDATION:
         kind = OfficerRecordKind.COMMENDATION
     elif outcome == OfficerOutcome.PENALTY:
-        kind = member_services.next_penalty(officer)
+        kind = member_services.next_penalty(officer)  # type: ignore[assignment]
     else:
         kind = None
     if kind is not None:

@@ -38,7 +38,7 @@ TRANSITIONS = {
     ConsultationState.ANSWERED: set(),
     ConsultationState.WITHDRAWN: set(),
 }
-_targets = table_targets(TRANSITIONS)
+_targets = table_targets(TRANSITIONS)  # type: ignore[arg-type]
 
 
 def _refused(consultation: Consultation) -> Conflict:
@@ -46,7 +46,7 @@ def _refused(consultation: Consultation) -> Conflict:
         f"该咨询当前状态为「{consultation.get_state_display()}」，不能再办理",
         code="illegal_transition",
         fields={"state": [f"当前状态为「{consultation.get_state_display()}」"]},
-        allowed=sorted(TRANSITIONS[consultation.state]),
+        allowed=sorted(TRANSITIONS[consultation.state]),  # type: ignore[index]
     )
 
 
@@ -90,7 +90,7 @@ def consultation_ask(
         raise DomainError("该党员尚未在居住地社区报到，无从征求意见", fields={"person": ["尚未报到"]})
     now = timezone.now()
     community = registration.community
-    consultation = Consultation.objects.create(
+    consultation = Consultation.objects.create(  # type: ignore[misc]
         employer=employer,
         person=person,
         community=community,
@@ -109,7 +109,7 @@ def consultation_ask(
         notify(
             recipient=assignment.user,
             kind="consultation_asked",
-            title=f"{employer.name}就{person.name}{consultation.get_purpose_display()}征求社区意见",
+            title=f"{employer.name}就{person.name}{consultation.get_purpose_display()}征求社区意见",  # type: ignore[union-attr]
             body=f"请于 {consultation.due_on:%Y-%m-%d} 前答复。",
             url=reverse("evaluations:consultation_detail", args=[consultation.pk]),
             dedupe_key=f"consultation-asked:{consultation.pk}:{assignment.user_id}",

