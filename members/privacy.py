@@ -56,9 +56,7 @@ EMPLOYER_FEEDBACK_FIELDS = (
     # employer — the feedback sheet itself (evaluations.api.sheets.SheetForEmployerSerializer): its number,
     # year and version, its state (sent / acknowledged), the printed lines (`content`: 报到, 认领岗位, 志愿服务
     # 事项与时长, 要求与完成, 承办民情件, 民主评议结果, 评为优秀; built from the ledger, never a conduct note),
-    # 社区党组织意见, 发出日期, the date it is due back and when it was acknowledged.
-    "number",
-    "year",
+    # 社区党组织意见, 发出日期, the date it is due back and when it was acknowledged (number and year: above).
     "version",
     "state",
     "content",

@@ -136,7 +136,7 @@ class AppraisalViewSet(
         return self._out(appraisal)
 
     @extend_schema(responses=ResultSerializer(many=True), summary="计票结果（每人每类代表各等次票数）")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # every subject at once, not paged
     def tally(self, request, pk=None):
         appraisal = self.get_object()
         names = dict(selectors.subjects(appraisal).values_list("pk", "name"))

@@ -89,6 +89,7 @@ class ReopenSerializer(serializers.Serializer):
 
 class EvaluatorSerializer(serializers.ModelSerializer):
     group_label = serializers.CharField(source="get_group_display", read_only=True)
+    channel = serializers.CharField(read_only=True, help_text="link / paper; empty until the ballot is cast")
     has_link = serializers.SerializerMethodField()
     voted = serializers.SerializerMethodField()
 

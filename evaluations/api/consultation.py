@@ -29,6 +29,9 @@ class ConsultationForEmployerSerializer(EmployerFeedbackSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     employer_name = serializers.CharField(source="employer.name", read_only=True)
     overdue = serializers.SerializerMethodField()
+    opinion = serializers.CharField(
+        read_only=True, help_text="agree / reservations / disagree; empty until answered"
+    )
 
     class Meta:
         model = Consultation
@@ -64,6 +67,9 @@ class ConsultationSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     employer_name = serializers.CharField(source="employer.name", read_only=True)
     overdue = serializers.SerializerMethodField()
+    opinion = serializers.CharField(
+        read_only=True, help_text="agree / reservations / disagree; empty until answered"
+    )
 
     class Meta:
         model = Consultation
