@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -104,6 +104,18 @@ class ConsultationFilter(django_filters.FilterSet):
         return queryset.filter(late) if value else queryset.exclude(late)
 
 
+# The office and the town get ConsultationSerializer; an employer liaison gets ConsultationForEmployerSerializer (members.api.ReadsByRole).
+CONSULTATIONBYROLE = PolymorphicProxySerializer(
+    component_name="ConsultationByRole",
+    serializers=[ConsultationSerializer, ConsultationForEmployerSerializer],
+    resource_type_field_name=None,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=CONSULTATIONBYROLE),
+    retrieve=extend_schema(responses=CONSULTATIONBYROLE),
+)
 class ConsultationViewSet(
     ReadsByRole,
     ScopedQuerysetMixin,
@@ -125,7 +137,7 @@ class ConsultationViewSet(
     def row_owner(self, consultation) -> dict:
         return {"person_id": consultation.person_id, "community_id": consultation.community_id}
 
-    @extend_schema(responses={200: ConsultationSerializer})
+    @extend_schema(responses={200: CONSULTATIONBYROLE})
     def retrieve(self, request, *args, **kwargs):
         return Response(self.read_data(self.get_object(), many=False))
 

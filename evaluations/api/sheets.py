@@ -10,7 +10,12 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -128,6 +133,18 @@ def _year(request) -> int:
     return int(raw)
 
 
+# The office and the town get SheetSerializer; an employer liaison gets SheetForEmployerSerializer (members.api.ReadsByRole).
+SHEETBYROLE = PolymorphicProxySerializer(
+    component_name="SheetByRole",
+    serializers=[SheetSerializer, SheetForEmployerSerializer],
+    resource_type_field_name=None,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=SHEETBYROLE),
+    retrieve=extend_schema(responses=SHEETBYROLE),
+)
 class SheetViewSet(
     ReadsByRole,
     ScopedQuerysetMixin,
@@ -152,7 +169,7 @@ class SheetViewSet(
     def row_owner(self, sheet) -> dict:
         return {"person_id": sheet.person_id, "community_id": sheet.community_id}
 
-    @extend_schema(responses={200: SheetSerializer})
+    @extend_schema(responses={200: SHEETBYROLE})
     def retrieve(self, request, *args, **kwargs):
         return Response(self.read_data(self.get_object(), many=False))
 
