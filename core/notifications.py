@@ -4,7 +4,7 @@ Call `notify(...)` inside the business transaction; the email goes out after com
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -36,7 +36,13 @@ def _send_email(notification_id: int) -> None:
 
 
 def deliver_email(notification_id: int) -> bool:
-    """Send the email for one notification once (idempotent under redelivery)."""
+    """Send the email for one notification once (idempotent under redelivery).
+
+    The row is locked, sent, stamped and committed: a redelivered task finds the stamp and sends nothing. A
+    worker killed between the SMTP call and the commit cannot be told apart from one killed before the call,
+    so that one case is sent again (at-least-once: a lost notice is worse than a repeated one). The repeat
+    carries the same Message-ID, which mail clients and MTAs use to fold duplicates.
+    """
     with transaction.atomic():
         note = (
             Notification.objects.select_for_update()
@@ -46,7 +52,13 @@ def deliver_email(notification_id: int) -> bool:
         )
         if note is None or note.emailed_at is not None or not note.recipient.email:
             return False
-        send_mail(note.title, note.body or note.title, settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
+        EmailMessage(
+            note.title,
+            note.body or note.title,
+            settings.DEFAULT_FROM_EMAIL,
+            [note.recipient.email],
+            headers={"Message-ID": f"<notification-{note.pk}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"},
+        ).send()
         note.emailed_at = timezone.now()
         note.save(update_fields=["emailed_at"])
         return True

@@ -70,7 +70,14 @@ def test_a_worker_killed_mid_batch_leaves_every_email_sent_exactly_once(celery_w
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     slow = ["-I", "tests.audit.worker_tasks"]
-    env = {"EMAIL_FILE_PATH": str(mail_dir), "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
+    hold, busy = tmp_path / "hold", tmp_path / "busy"
+    busy.mkdir()
+    env = {
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "SLOW_TASK_HOLD_FILE": str(hold),
+        "SLOW_TASK_BUSY_DIR": str(busy),
+    }
     celery_worker.restart(slow, env)
     try:
         # Given 30 notifications whose emails are enqueued only once their transaction commits
@@ -84,10 +91,13 @@ def test_a_worker_killed_mid_batch_leaves_every_email_sent_exactly_once(celery_w
                 transaction.on_commit(partial(slow_send_notification_email.delay, note.pk))
 
         # When the worker is SIGKILLed mid-batch, right after an email was committed as sent — its task is
-        # still running (not acknowledged), another one is about to send or in the middle of it
+        # still running (not acknowledged) — while another task waits to send (held, so that no send is
+        # between the SMTP call and its commit: that window is at-least-once by nature, see deliver_email)
         wait_for(lambda: emailed() >= 4, timeout=60, interval=0.05)
         before = emailed()
         wait_for(lambda: emailed() > before, timeout=30, interval=0.01)
+        hold.touch()
+        wait_for(lambda: not any(busy.iterdir()), timeout=30, interval=0.005)
         group = celery_worker.process.pid
         os.killpg(group, signal.SIGKILL)
         celery_worker.process.wait(timeout=10)
@@ -97,6 +107,7 @@ def test_a_worker_killed_mid_batch_leaves_every_email_sent_exactly_once(celery_w
 
         # ... and a new worker starts once the unacknowledged messages are visible again
         time.sleep(VISIBILITY_TIMEOUT + 1)
+        hold.unlink()
         celery_worker.restart(slow, env)
         wait_for(lambda: emailed() == BATCH, timeout=120, interval=0.2)
         wait_for(lambda: broker_holds_nothing_for(celery_worker.queue), timeout=60, interval=0.5)

@@ -24,6 +24,8 @@ def test_email_goes_out_after_commit_and_only_once(db, django_capture_on_commit_
             recipient=user, kind="test", title="候补转正通知", body="您已转为正式报名"
         )
     assert len(mail.outbox) == 1 and mail.outbox[0].subject == "候补转正通知"
+    # A repeat from the crash window between send and commit carries the same id, so mail clients fold it
+    assert mail.outbox[0].extra_headers["Message-ID"] == f"<notification-{note.pk}@minqing.local>"
     # A redelivered task must not send it again.
     assert notifications.deliver_email(note.pk) is False
     assert len(mail.outbox) == 1
