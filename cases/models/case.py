@@ -46,7 +46,7 @@ class HandlingType(models.TextChoices):
 
 
 # Working days per type when a community has not published its own (HandlingTimeLimit).
-DEFAULT_LIMITS = {
+DEFAULT_LIMITS: dict[str, int] = {
     HandlingType.IMMEDIATE: 0,
     HandlingType.PROMISED: 5,
     HandlingType.PENDING_DOCUMENTS: 5,  # counted from the day the documents are complete
@@ -231,6 +231,8 @@ class Case(models.Model):
     )
     tracking_no = models.CharField("受理编号", max_length=32, unique=True)
     access_code_hash = models.CharField(max_length=128, blank=True)
+    # Not a column: the plain code, set on the instance intake returns (shown once, only the hash is kept).
+    access_code: str
     channel = models.CharField("受理渠道", max_length=20, choices=Channel.choices)
     category = models.CharField("类别", max_length=20, choices=Category.choices, default=Category.OTHER)
     content = models.TextField("反映内容")

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 
 from core.errors import DomainError
 from members.models import Building, Community, Person, User
@@ -57,7 +58,7 @@ def hash_access_code(code: str, salt: str | None = None) -> str:
     """Salted HMAC-SHA256 keyed with SECRET_KEY. Fast on purpose (the seed and the public page hash many),
     and still useless without the key; online guessing is throttled (cases.security)."""
     salt = salt or secrets.token_hex(8)
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()  # type: ignore[union-attr]
+    digest = hmac.new(force_bytes(settings.SECRET_KEY), f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()
     return f"hmac-sha256${salt}${digest}"
 
 
@@ -134,15 +135,15 @@ def _register(
         attachment = CaseAttachment(
             case=case,
             content_type=content_type,
-            size=upload.size,  # type: ignore[attr-defined]
+            size=upload.size,
             original_name=getattr(upload, "name", "")[:200],
             uploaded_by=by,
         )
         attachment.file.name = attachment_path(attachment, "")
         attachment.save()
         # Written only once the transaction commits: a refused or rolled-back intake leaves no file behind.
-        upload.seek(0)  # type: ignore[attr-defined]
-        transaction.on_commit(functools.partial(_store_file, attachment.file.name, upload.read()))  # type: ignore[attr-defined]
+        upload.seek(0)
+        transaction.on_commit(functools.partial(_store_file, attachment.file.name, upload.read()))
     CaseEvent.objects.create(
         case=case,
         action="register",
@@ -153,7 +154,7 @@ def _register(
         note=note or Channel(channel).label,
         data=event_data or {},
     )
-    case.access_code = code  # type: ignore[attr-defined]  # shown once to whoever registered it; only the hash is stored
+    case.access_code = code  # shown once to whoever registered it; only the hash is stored
     return case
 
 
@@ -200,14 +201,14 @@ def case_register(
         received_at=received_at,
         attachments=attachments,
     )
-    code = case.access_code  # type: ignore[attr-defined]
+    code = case.access_code
     if settle_on_spot:
         case_classify(case=case, by=by, handling_type=HandlingType.IMMEDIATE)
         case_assign(case=case, by=by, assignee=by, kind=AssigneeKind.STAFF)
         case_start(case=case, by=by)
         case_resolve(case=case, by=by, resolution=resolution)
         case_give_feedback(case=case, by=by, method=FeedbackMethod.FACE_TO_FACE, text=resolution)
-    case.access_code = code  # type: ignore[attr-defined]
+    case.access_code = code
     return case
 
 

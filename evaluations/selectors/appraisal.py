@@ -101,7 +101,7 @@ def grade_by_rule(totals: dict[str, int], rule: str = TallyRule.MOST_VOTES_TIE_L
 
 
 def _empty_counts(kind: str) -> dict[str, dict[str, int]]:
-    return {group: dict.fromkeys(Grade.values, 0) for group in GROUPS_BY_KIND[kind]}  # type: ignore[index]
+    return {group: dict.fromkeys(Grade.values, 0) for group in GROUPS_BY_KIND[AppraisalKind(kind)]}
 
 
 def tally(appraisal: Appraisal, *, subject_ids: list[int] | None = None) -> dict[int, AppraisalResult]:

@@ -67,11 +67,11 @@ def sheet_content(*, person: Person, year: int, viewer, evaluation: dict | None)
     items = [
         {
             "title": e.item.title,
-            "date": _day(e.record.started_at),  # type: ignore[union-attr]
-            "hours": str(hours_of(e.record.minutes)),  # type: ignore[union-attr]
+            "date": _day(e.record.started_at),
+            "hours": str(hours_of(e.record.minutes)),
         }
         for e in ledger.entries
-        if e.counts
+        if e.record is not None and e.counts
     ]
     cases = next((s for s in ledger.sections if s.key == "cases"), None)
     policy = ledger.progress["policy"]

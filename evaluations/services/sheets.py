@@ -27,18 +27,18 @@ from ..selectors import sheets as selectors
 
 ACK_WORKING_DAYS = 10  # the employer acknowledges within 10 working days, then is reminded
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     SheetState.DRAFT: {SheetState.ISSUED, SheetState.SUPERSEDED},
     SheetState.ISSUED: {SheetState.ACKNOWLEDGED, SheetState.SUPERSEDED},
     SheetState.ACKNOWLEDGED: {SheetState.SUPERSEDED},
     SheetState.SUPERSEDED: set(),
 }
-_targets = table_targets(TRANSITIONS)  # type: ignore[arg-type]
+_targets = table_targets(TRANSITIONS)
 OPINION_MAX = 1000
 
 
 def _refused(sheet: FeedbackSheet) -> Conflict:
-    allowed = sorted(TRANSITIONS[sheet.state])  # type: ignore[index]
+    allowed = sorted(TRANSITIONS[sheet.state])
     labels = "、".join(SheetState(s).label for s in allowed) or "无"
     return Conflict(
         f"反馈单当前状态为「{sheet.get_state_display()}」，不能执行此操作（可转为：{labels}）",
@@ -103,13 +103,14 @@ def _write_version(
     if current is not None and current.state != SheetState.DRAFT and not replace_sent:
         return None
     employer = person.membership.employer
+    assert employer is not None  # callers pick in-service members with an employer
     content = selectors.sheet_content(person=person, year=year, viewer=by, evaluation=evaluation)
     last = FeedbackSheet.objects.filter(person=person, year=year).aggregate(v=Max("version"))["v"] or 0
     opinion = ""
     if current is not None:
         opinion = current.opinion
         _move(current, SheetState.SUPERSEDED, by=by, note=f"由第 {last + 1} 版替代", is_current=False)
-    sheet = FeedbackSheet.objects.create(  # type: ignore[misc]
+    sheet = FeedbackSheet.objects.create(
         community_id=community_id,
         person=person,
         employer=employer,
@@ -144,7 +145,8 @@ def sheet_regenerate(*, sheet: FeedbackSheet, by) -> FeedbackSheet:
         replace_sent=True,
     )
     sheet.refresh_from_db()
-    return new  # type: ignore[return-value]
+    assert new is not None  # replace_sent: a version is always written
+    return new
 
 
 @transaction.atomic
@@ -296,13 +298,12 @@ def acknowledgement_reminders_send(*, today: dt.date | None = None) -> int:
     working days of issue. Set-based (one grouped query, one for the liaisons); one reminder per liaison,
     community, year and employer ever (the dedupe key), however often the task runs."""
     today = today or timezone.localdate()
-    late = (
+    late = list(
         FeedbackSheet.objects.filter(is_current=True, state=SheetState.ISSUED, ack_due_on__lt=today)
         .values_list("community_id", "community__name", "year", "employer_id")
         .distinct()
         .order_by()
     )
-    late = list(late)  # type: ignore[assignment]
     if not late:
         return 0
     liaisons: dict[int, list] = {}

@@ -24,7 +24,7 @@ from ..permissions import require_manager
 from ..roles import Role, forget_scope, scope_for
 
 # The only legal moves of a registration; services consult this table and nothing else changes status.
-REGISTRATION_TRANSITIONS = {
+REGISTRATION_TRANSITIONS: dict[str, set[str]] = {
     RegistrationStatus.SUBMITTED: {
         RegistrationStatus.CONFIRMED,
         RegistrationStatus.RETURNED,
@@ -37,7 +37,7 @@ REGISTRATION_TRANSITIONS = {
     RegistrationStatus.TRANSFERRED: set(),
 }
 
-_ACTION_LABELS = {
+_ACTION_LABELS: dict[str, str] = {
     RegistrationStatus.CONFIRMED: "confirm",
     RegistrationStatus.RETURNED: "return",
     RegistrationStatus.WITHDRAWN: "withdraw",
@@ -46,7 +46,7 @@ _ACTION_LABELS = {
 
 
 def _refused(locked: Registration) -> Conflict:
-    allowed = REGISTRATION_TRANSITIONS[locked.status]  # type: ignore[index]
+    allowed = REGISTRATION_TRANSITIONS[locked.status]
     return Conflict(
         f"报到登记当前状态为「{locked.get_status_display()}」，不能执行此操作",
         code="illegal_transition",
@@ -60,7 +60,7 @@ def _move(registration: Registration, to: str, *, by: User, note: str = "", **ex
     return apply_transition(
         registration,
         to=to,
-        targets=table_targets(REGISTRATION_TRANSITIONS),  # type: ignore[arg-type]
+        targets=table_targets(REGISTRATION_TRANSITIONS),
         refused=_refused,
         record_event=lambda locked, from_status, to_status: RegistrationEvent.objects.create(
             registration=locked, from_status=from_status, to_status=to_status, by=by, note=note

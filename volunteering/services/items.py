@@ -232,7 +232,7 @@ def item_cancel(*, item: ServiceItem, by: User, reason: str) -> ServiceItem:
     move(
         locked,
         to=ItemStatus.CANCELLED,
-        targets=table_targets(ITEM_TRANSITIONS),  # type: ignore[arg-type]
+        targets=table_targets(ITEM_TRANSITIONS),
         state_field="status",
         fields={"cancel_reason": reason[:200]},
         record_event=lambda row, from_status, to_status: _event(
