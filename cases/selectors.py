@@ -206,7 +206,7 @@ def public_schedule(*, today: dt.date | None = None, community_ids=None):
     )
     if community_ids is not None:
         qs = qs.filter(community_id__in=community_ids)
-    return qs.order_by("held_on", "community_id", "kind")
+    return qs.order_by("held_on", "community_id", "kind", "pk")
 
 
 def calendar_warning_for(case: Case) -> str | None:

@@ -164,6 +164,7 @@ class CaseViewSet(
     filterset_class = CaseFilter
     search_fields = ["tracking_no", "content", "resident_name"]
     ordering_fields = ["received_at", "due_on", "tracking_no"]
+    ordering = ["-received_at", "-pk"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_serializer_class(self):

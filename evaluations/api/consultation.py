@@ -129,6 +129,7 @@ class ConsultationViewSet(
     filter_backends = [DjangoFilterBackend, FeedbackSheetOrderingFilter]
     filterset_class = ConsultationFilter
     ordering_fields = ["asked_at", "due_on", "id"]
+    ordering = ["-asked_at", "-pk"]
     search_fields: list[str] = []
 
     def optimise(self, qs):

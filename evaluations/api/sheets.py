@@ -161,6 +161,7 @@ class SheetViewSet(
     filter_backends = [filters.DjangoFilterBackend, FeedbackSheetOrderingFilter]
     filterset_class = SheetFilter
     ordering_fields = ["year", "issued_on", "acknowledged_at", "id"]
+    ordering = ["-year", "employer_id", "person_id", "-version", "-pk"]
     search_fields: list[str] = []
 
     def optimise(self, qs):
@@ -268,6 +269,7 @@ class SheetBatchViewSet(
     serializer_class = SheetBatchSerializer
     filterset_fields = ["community", "year", "state"]
     ordering_fields = ["created_at", "id"]
+    ordering = ["-created_at", "-pk"]
     search_fields: list[str] = []
 
     def optimise(self, qs):

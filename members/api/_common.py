@@ -4,8 +4,9 @@ reads that pick a shape per row."""
 from django.core.exceptions import ImproperlyConfigured
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import permissions, serializers
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
+
+from core.api import StableOrderingFilter
 
 from .. import privacy
 from ..permissions import is_office_anywhere
@@ -39,7 +40,7 @@ class OfficeOrSelfCreates(OfficeCreates):
     allow_person = True
 
 
-class FeedbackSheetOrderingFilter(OrderingFilter):
+class FeedbackSheetOrderingFilter(StableOrderingFilter):
     """Sorting by a field the feedback sheet does not carry would hint at it (who moved, by the transfer
     link): a user with an employer role sorts by the declared fields only (members.privacy)."""
 

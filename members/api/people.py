@@ -199,6 +199,7 @@ class PersonViewSet(
     filterset_class = PersonFilter
     search_fields = ["name", "mobile", "id_number"]  # as PersonSearchFilter applies them, per community
     ordering_fields = ["name", "created_at"]
+    ordering = ["community_id", "name", "pk"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def optimise(self, qs):

@@ -142,6 +142,9 @@ class RegistrationViewSet(
     filter_backends = [filters.DjangoFilterBackend, SearchFilter, FeedbackSheetOrderingFilter]
     filterset_class = RegistrationFilter
     search_fields = ["person__name"]
+    # an employer liaison sorts by the feedback sheet's fields only (FeedbackSheetOrderingFilter)
+    ordering_fields = ["submitted_at", "decided_at", "status", "channel"]
+    ordering = ["-submitted_at", "-pk"]
 
     def row_owner(self, registration) -> dict:
         return {"person_id": registration.person_id, "community_id": registration.community_id}

@@ -36,6 +36,10 @@ class RosterImportViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets
     queryset = RosterImport.objects.all()
     serializer_class = RosterImportSerializer
     parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["community", "status"]
+    search_fields: list[str] = []  # an upload's rows are personal data: no search into them
+    ordering_fields = ["created_at", "committed_at"]
+    ordering = ["-created_at", "-pk"]
 
     @extend_schema(request=RosterUploadSerializer, responses={201: RosterImportSerializer})
     def create(self, request, *args, **kwargs):
