@@ -46,7 +46,7 @@ from ..models import (
     TallyRule,
 )
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     AppraisalState.DRAFT: {AppraisalState.OPEN},
     AppraisalState.OPEN: {AppraisalState.CLOSED},
     AppraisalState.CLOSED: {AppraisalState.OPEN},

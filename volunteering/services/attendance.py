@@ -143,7 +143,7 @@ def _default_content(item: ServiceItem) -> str:
 
 # ------------------------------------------------------------------------------------------------ hours
 
-RECORD_TRANSITIONS = {
+RECORD_TRANSITIONS: dict[str, set[str]] = {
     RecordStatus.PENDING: {RecordStatus.APPROVED, RecordStatus.REJECTED, RecordStatus.CANCELLED},
     RecordStatus.APPROVED: {RecordStatus.CANCELLED},
     RecordStatus.REJECTED: set(),

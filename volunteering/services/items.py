@@ -212,7 +212,7 @@ def item_update(*, item: ServiceItem, by: User, demote_excess: bool = False, **c
     return locked
 
 
-ITEM_TRANSITIONS = {
+ITEM_TRANSITIONS: dict[str, set[str]] = {
     ItemStatus.OPEN: {ItemStatus.CANCELLED},
     ItemStatus.CANCELLED: set(),
 }
@@ -276,7 +276,7 @@ def item_rotate_code(*, item: ServiceItem, by: User) -> ServiceItem:
 
 # ---------------------------------------------------------------------------------------------- sign-ups
 
-SIGNUP_TRANSITIONS = {
+SIGNUP_TRANSITIONS: dict[str, set[str]] = {
     SignUpStatus.CONFIRMED: {SignUpStatus.CANCELLED, SignUpStatus.WAITLISTED},
     SignUpStatus.WAITLISTED: {SignUpStatus.CONFIRMED, SignUpStatus.CANCELLED},
     SignUpStatus.CANCELLED: {SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED},
