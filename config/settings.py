@@ -303,7 +303,9 @@ SKILL_PHONE_RETENTION_DAYS = env_int("SKILL_PHONE_RETENTION_DAYS", 30)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@minqing.local")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
-EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", "minqing.local")  # notification emails: Message-ID <notification-N@...>
+EMAIL_MESSAGE_ID_DOMAIN = env_str(
+    "EMAIL_MESSAGE_ID_DOMAIN", "minqing.local"
+)  # notification emails: Message-ID <notification-N@...>
 
 # Production hardening; `manage.py check --deploy --fail-level WARNING` runs against these
 # (tests/security/test_deploy_check.py).

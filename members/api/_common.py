@@ -3,6 +3,7 @@ reads that pick a shape per row."""
 
 from django.core.exceptions import ImproperlyConfigured
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 
@@ -112,3 +113,19 @@ class EmployerFeedbackSchema(OpenApiSerializerExtension):
 
 
 BY_ROLE_NOTE = "An employer liaison gets the feedback sheet's fields only (the second shape)."
+
+
+def shapes_by_role(component_name: str, office, employer) -> PolymorphicProxySerializer:
+    """What a ReadsByRole view answers, in the schema: the office's (and the town's) shape, or the
+    liaison's (`EmployerFeedbackSerializer`, closed), as a oneOf."""
+    return PolymorphicProxySerializer(
+        component_name=component_name, serializers=[office, employer], resource_type_field_name=None
+    )
+
+
+def reads_documented_by_role(shapes: PolymorphicProxySerializer):
+    """Class decorator of a ReadsByRole viewset: its list and detail answer `shapes`."""
+    return extend_schema_view(
+        list=extend_schema(responses=shapes, description=BY_ROLE_NOTE),
+        retrieve=extend_schema(responses=shapes, description=BY_ROLE_NOTE),
+    )

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
@@ -13,11 +13,12 @@ from core.api import ScopedPrimaryKeyRelatedField, ScopedQuerysetMixin
 from .. import privacy, services
 from ..models import Building, Community, Person, Registration, RegistrationChannel, RegistrationEvent
 from ._common import (
-    BY_ROLE_NOTE,
     EmployerFeedbackSerializer,
     FeedbackSheetOrderingFilter,
     OfficeOrSelfCreates,
     ReadsByRole,
+    reads_documented_by_role,
+    shapes_by_role,
 )
 
 
@@ -119,17 +120,12 @@ class RegistrationFilter(filters.FilterSet):
         )
 
 
-REGISTRATION_BY_ROLE = PolymorphicProxySerializer(
-    component_name="RegistrationByRole",
-    serializers=[RegistrationSerializer, RegistrationForEmployerSerializer],
-    resource_type_field_name=None,
+REGISTRATION_BY_ROLE = shapes_by_role(
+    "RegistrationByRole", RegistrationSerializer, RegistrationForEmployerSerializer
 )
 
 
-@extend_schema_view(
-    list=extend_schema(responses=REGISTRATION_BY_ROLE, description=BY_ROLE_NOTE),
-    retrieve=extend_schema(responses=REGISTRATION_BY_ROLE, description=BY_ROLE_NOTE),
-)
+@reads_documented_by_role(REGISTRATION_BY_ROLE)
 class RegistrationViewSet(
     ReadsByRole, ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
