@@ -33,7 +33,8 @@ PROJECT_APPS = ("core", "members", "volunteering", "cases", "evaluations")
 # (remove it here).
 KNOWN: dict[str, str] = {
     # The notification inbox is being rebuilt in the outbox/inbox branch, which owns core/api_views.py's
-    # NotificationViewSet; it declares its list there. Its rows are the user's own titles, no number.
+    # NotificationViewSet and declares its list there (ordering ["-created_at", "-pk"] …): this entry goes
+    # when that branch is merged, and this test says so. Its rows are the user's own, with no number.
     "core.api_views.NotificationViewSet": "owned by the notifications outbox/inbox work",
 }
 
