@@ -13,6 +13,7 @@ import sys
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from core import workdays
 from members.models import WorkdayOverride
@@ -100,7 +101,8 @@ def test_a_token_missing_from_the_shared_cache_counts_as_a_change(db):
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO core_workdayoverride (date, is_working_day, name, town_id, updated_at) "
-            "VALUES ('2026-12-01', 0, '', NULL, '2026-11-30 00:00:00')"
+            "VALUES (%s, %s, '', NULL, %s)",
+            [dt.date(2026, 12, 1), False, timezone.now()],
         )
     cache.delete(workdays.VERSION_KEY)
     workdays.end_unit()
