@@ -29,7 +29,15 @@ mkdir -p "$VAR_DIR/celery/out" "$VAR_DIR/celery/processed" "$VAR_DIR/log"
 "$BIN/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
   --schedule "$VAR_DIR/celerybeat-schedule" >>"$VAR_DIR/log/worker.log" 2>&1 &
 worker=$!
-trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
+# Stop the worker with the web server: a warm shutdown first; one still running after 30 s (seen once, stuck
+# after its pool had exited) is killed. Tasks are acknowledged late and idempotent, so a killed one reruns.
+stop_worker() {
+  kill "$worker" 2>/dev/null || return 0
+  for _ in $(seq 30); do kill -0 "$worker" 2>/dev/null || break; sleep 1; done
+  kill -KILL "$worker" 2>/dev/null || true
+  wait "$worker" 2>/dev/null || true
+}
+trap stop_worker EXIT INT TERM
 
 reload=()
 mode="product (DEBUG off)"
