@@ -5,6 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core import views as core_views
 from members import views as member_views
 
+# The admin speaks the product's name, not "Django 管理".
+admin.site.site_header = "民情流水线 管理后台"
+admin.site.site_title = "民情流水线 管理后台"
+admin.site.index_title = "数据管理"
+
 api_v1 = [
     path("", include("members.api_urls")),
     path("", include("volunteering.api_urls")),
