@@ -107,7 +107,9 @@ def test_the_evaluation_result_appears_with_both_groups_counts(cast, ledger, mon
         "",
     )
     monkeypatch.setattr(
-        sheet_selectors, "_evaluation_results", lambda community_id, year: {ledger.person.pk: result}
+        sheet_selectors,
+        "_evaluation_results",
+        lambda community_id, year, person_ids=None: {ledger.person.pk: result},
     )
     generate(cast)
 
