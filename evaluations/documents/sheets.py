@@ -56,6 +56,11 @@ def _render(doc, sheet: FeedbackSheet) -> None:
     if sheet.state == SheetState.DRAFT:
         doc.line("草稿（未发出）", align="C", size=9)
     doc.ln(2)
+    if not c:  # past its retention period (evaluations.retention): only the register is left
+        doc.line("本反馈单内容已超过保存期限，已删除；发出与签收记录仍保留。", align="C")
+        doc.line(f"出具单位：{issuer_of(sheet)}", align="R")
+        doc.line(f"日期：{chinese_date(sheet.issued_on) or '（未发出）'}", align="R")
+        return
     doc.field("姓名", c.get("person_name", ""))
     doc.field("工作单位及党组织", f"{c.get('employer_name', '')}　{c.get('party_org_name', '')}")
     doc.field("报到社区、责任区", "　".join([c.get("community_name", ""), *c.get("zones", [])]))
