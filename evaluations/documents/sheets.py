@@ -11,17 +11,12 @@ from openpyxl import Workbook
 
 from core.xlsx import append_row
 
-from ..models import FeedbackSheet, SheetState
+from ..models import FeedbackSheet, Grade, SheetState
 from .pdfbase import chinese_date, render_pdf
 
 TITLE = "在职党员小区活动情况反馈单"
-# The appraisal half names grades by code; a label it does not know is printed as given.
-GRADE_LABELS = {
-    "excellent": "优秀",
-    "qualified": "合格",
-    "basically_qualified": "基本合格",
-    "unqualified": "不合格",
-}
+# Grades are stored by code (evaluations.models.Grade); printed by their label, never the code.
+GRADE_LABELS = dict(Grade.choices)
 GROUPS = (("resident", "居民群众代表"), ("member", "党员代表"))
 
 

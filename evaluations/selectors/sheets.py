@@ -55,9 +55,16 @@ def evaluation_for(result) -> dict | None:
     return {
         "grade": getattr(result, "grade", "") or "",
         "grade_label": getattr(result, "grade_label", "") or "",
+        # the tally counts by panel group (EvaluatorGroup: resident_rep, member_rep); the sheet by its two
+        # printed groups (居民群众代表, 党员代表)
         "counts": {
-            "resident": {str(k): int(v) for k, v in (counts.get("resident") or {}).items()},
-            "member": {str(k): int(v) for k, v in (counts.get("member") or {}).items()},
+            "resident": {
+                str(k): int(v)
+                for k, v in (counts.get("resident_rep") or counts.get("resident") or {}).items()
+            },
+            "member": {
+                str(k): int(v) for k, v in (counts.get("member_rep") or counts.get("member") or {}).items()
+            },
         },
         "excellent": bool(getattr(result, "excellent", False)),
         "excellent_reason": getattr(result, "excellent_reason", "") or "",
