@@ -61,7 +61,7 @@ def _render(doc, sheet: FeedbackSheet) -> None:
     doc.field("报到社区、责任区", "　".join([c.get("community_name", ""), *c.get("zones", [])]))
     doc.field("报到日期", chinese_date(c.get("registered_on")) or "—")
     team = f"志愿服务队入队：{chinese_date(c['team_joined_on'])}" if c.get("team_joined_on") else ""
-    doc.field("认领岗位", "、".join(c.get("posts", [])) + (f"　{team}" if team else "") or "—")
+    doc.field("认领岗位", "　".join(part for part in ("、".join(c.get("posts", [])), team) if part) or "—")
     done, required = c.get("done", {}), c.get("required", {})
     doc.field(
         "年度要求与完成情况",

@@ -22,7 +22,7 @@ from members.roles import scope_for
 
 from .. import services
 from ..documents.sheets import employer_workbook
-from ..models import Consultation, FeedbackSheet, SheetState
+from ..models import Commendation, Consultation, FeedbackSheet, SheetState
 from .sheets import XLSX, chosen_year, download, run
 
 SENT = [SheetState.ISSUED, SheetState.ACKNOWLEDGED]
@@ -62,6 +62,12 @@ def inbox(request):
         .distinct()
         .order_by("-year")
     )
+    commendations = (
+        Commendation.objects.visible_to(request.user)
+        .filter(employer_id__in=ids)
+        .select_related("community", "person")
+        .order_by("-year", "-issued_at", "-pk")[:20]
+    )
     return render(
         request,
         "evaluations/employer/inbox.html",
@@ -72,6 +78,7 @@ def inbox(request):
             "waiting": waiting,
             "consultations": consultations,
             "years": years,
+            "commendations": commendations,
         },
     )
 
@@ -104,3 +111,16 @@ def acknowledge(request, pk: int):
     sheet = get_object_or_404(FeedbackSheet.objects.visible_to(request.user), pk=pk)
     run(request, lambda: services.sheet_acknowledge(sheet=sheet, by=request.user), "已签收")
     return redirect("evaluations:employer_inbox")
+
+
+@login_required
+def commendation_download(request, pk: int):
+    """通报表彰 as a PDF: the liaison of the member's employer (and the community's office); anyone else's
+    is a 404."""
+    from ..pdf_appraisal import commendation_pdf
+
+    notice = get_object_or_404(Commendation.objects.visible_to(request.user), pk=pk)
+    audit.record_access(what="print", obj=notice, description=f"通报表彰 {notice.number}", request=request)
+    return download(
+        commendation_pdf(notice), filename=f"通报表彰-{notice.number}.pdf", content_type="application/pdf"
+    )

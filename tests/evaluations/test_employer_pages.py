@@ -232,3 +232,35 @@ def test_the_liaisons_workbook_holds_no_draft_and_no_other_employers_member(
 def test_only_a_liaison_opens_the_inbox_workbook(cast, issued, who):
     response = client_for(getattr(cast, who)).get(reverse("evaluations:employer_inbox_xlsx"), {"year": 2026})
     assert response.status_code == 403
+
+
+def test_the_liaison_sees_and_downloads_its_members_commendations_only(cast, ledger):
+    import datetime as dt
+
+    from core.models import AccessLog
+    from evaluations.models import Appraisal, Commendation, ExcellentSelection
+
+    appraisal = Appraisal.objects.create(community=cast.beijie, year=2026, closes_on=dt.date(2026, 12, 20))
+    selection = ExcellentSelection.objects.create(appraisal=appraisal, person=ledger.person)
+    notice = Commendation.objects.create(
+        selection=selection,
+        community=cast.beijie,
+        employer=cast.hospital,
+        person=ledger.person,
+        year=2026,
+        number="2026-beijie-001",
+        body="马明同志在社区表现突出，被评为优秀党员，特此通报。",
+    )
+    url = reverse("evaluations:commendation_download", args=[notice.pk])
+
+    inbox = client_for(cast.liaison).get(reverse("evaluations:employer_inbox")).content.decode()
+    assert "2026-beijie-001" in inbox and url in inbox
+    pdf = client_for(cast.liaison).get(url)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert AccessLog.objects.filter(what="print", description__contains="2026-beijie-001").exists()
+
+    assert (
+        "2026-beijie-001"
+        not in client_for(cast.other_liaison).get(reverse("evaluations:employer_inbox")).content.decode()
+    )
+    assert client_for(cast.other_liaison).get(url).status_code == 404
