@@ -86,7 +86,9 @@ def _render(doc, sheet: FeedbackSheet) -> None:
     cases = c.get("cases") or {}
     doc.line(f"承办的民情件（{len(cases.get('rows', []))} 件）", size=11)
     if cases.get("rows"):
-        doc.table(cases["columns"], cases["rows"])
+        # the tracking number (MQ-20261113-001-0001) on one line; the page is 174 mm wide
+        widths = [44, 24, 26, 22, 34, 24] if len(cases["columns"]) == 6 else None
+        doc.table(cases["columns"], cases["rows"], widths=widths)
     else:
         doc.line("本年度没有承办民情件")
     doc.ln(3)
