@@ -61,7 +61,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: migrate
-	DJANGO_TESTING=1 $(PY) -m benchmarks
+	DJANGO_TESTING=1 $(PY) -m benchmarks $(BENCH_ARGS)
 
 # Backups (scripts/backup.sh, scripts/restore.sh): pg_dump -Fc / pg_restore on PostgreSQL, SQLite's backup
 # API on SQLite. `make backup` writes var/backups/<time>.<ext> (or BACKUP_FILE=…);

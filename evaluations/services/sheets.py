@@ -241,7 +241,7 @@ def _write_chunk(*, batch: SheetBatch, people: list[Person], by) -> int:
             FeedbackSheet(
                 community_id=batch.community_id,
                 person=person,
-                employer_id=person.membership.employer_id,
+                employer_id=person.membership.employer_id,  # type: ignore[misc]  # members_for_sheets: never None
                 year=batch.year,
                 version=(last.get(person.pk) or 0) + 1,
                 content=context.content(person, evaluation=selectors.evaluation_for(results.get(person.pk))),
