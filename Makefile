@@ -60,6 +60,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# BENCH_ARGS: e.g. "--scale 0.1" (1,000 members instead of 10,000, for CI) or "--only sheets"
 bench: migrate
 	DJANGO_TESTING=1 $(PY) -m benchmarks $(BENCH_ARGS)
 

@@ -21,7 +21,9 @@ GROUPS = (("resident", "居民群众代表"), ("member", "党员代表"))
 
 
 def _counts_text(counts: dict) -> str:
-    return "，".join(f"{GRADE_LABELS.get(grade, grade)} {n} 票" for grade, n in counts.items()) or "无"
+    """Grades from best to worst, whatever order the stored JSON kept (PostgreSQL's jsonb sorts keys)."""
+    order = [g for g in GRADE_LABELS if g in counts] + [g for g in counts if g not in GRADE_LABELS]
+    return "，".join(f"{GRADE_LABELS.get(grade, grade)} {counts[grade]} 票" for grade in order) or "无"
 
 
 def evaluation_lines(content: dict) -> tuple[str, str]:
