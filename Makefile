@@ -74,8 +74,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# BENCH_ARGS: e.g. "--scale 0.1" (1,000 members instead of 10,000, for CI) or "--only sheets"
 bench: migrate
-	DJANGO_TESTING=1 $(PY) -m benchmarks
+	DJANGO_TESTING=1 $(PY) -m benchmarks $(BENCH_ARGS)
 
 # Backups (scripts/backup.sh, scripts/restore.sh): pg_dump -Fc / pg_restore on PostgreSQL, SQLite's backup
 # API on SQLite. `make backup` writes var/backups/<time>.<ext> (or BACKUP_FILE=…);

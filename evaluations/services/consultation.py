@@ -102,7 +102,11 @@ def consultation_ask(
         due_on=due_on(timezone.localdate(now), town_id=community.town_id),
     )
     ConsultationEvent.objects.create(
-        consultation=consultation, to_state=ConsultationState.OPEN, by=by, note=consultation.question[:300]
+        # the purpose, not the question: an event row is append-only, the question has a retention period
+        consultation=consultation,
+        to_state=ConsultationState.OPEN,
+        by=by,
+        note=consultation.get_purpose_display(),
     )
     for assignment in RoleAssignment.objects.filter(
         community=community, role__in=MANAGING_ROLES
