@@ -41,7 +41,9 @@ def case_list(request):
     scope = scope_for(request.user)
     qs = selectors.case_queryset_for_list(Case.objects.visible_to(request.user))
     communities = Community.objects.visible_to(request.user)
-    form = forms.CaseFilterForm(request.GET or None, communities=communities)
+    form = forms.CaseFilterForm(
+        request.GET or None, communities=communities, assignees=selectors.assignees_of(qs, but=request.user)
+    )
     filtered = CaseFilter(request.GET, queryset=qs, request=request).qs
     q = request.GET.get("q", "").strip()
     if q:
