@@ -101,6 +101,17 @@ class IntakeForm(Form):
         )
 
 
+class RevealPhoneForm(Form):
+    """查看完整号码 on a case: the reason goes into the access log; the page offers one-tap reasons."""
+
+    reason = forms.CharField(
+        label="查看原因",
+        min_length=4,
+        max_length=300,
+        error_messages={"required": "请填写查看原因", "min_length": "查看原因至少 4 个字"},
+    )
+
+
 class ClassifyForm(Form):
     handling_type = forms.ChoiceField(choices=HandlingType.choices, label="办件类型")
     time_limit_days = forms.IntegerField(
