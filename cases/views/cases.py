@@ -36,9 +36,16 @@ WORKER_ACTIONS = {
 }
 
 
+def _require_community_role(scope) -> None:
+    """Cases belong to communities: a user with no role in any (an employer liaison) gets the 403 page."""
+    if not scope.community_ids and not scope.is_superuser:
+        raise DjangoPermissionDenied("民情件只对社区的工作人员、信息员和承办人开放")
+
+
 @login_required
 def case_list(request):
     scope = scope_for(request.user)
+    _require_community_role(scope)
     qs = selectors.case_queryset_for_list(Case.objects.visible_to(request.user))
     communities = Community.objects.visible_to(request.user)
     form = forms.CaseFilterForm(
@@ -242,6 +249,7 @@ def overdue(request):
 
 @login_required
 def my_cases(request):
+    _require_community_role(scope_for(request.user))
     return render(
         request,
         "cases/my.html",
