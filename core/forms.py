@@ -141,7 +141,7 @@ class ZhFormMixin(_FormBase):
         if isinstance(field, forms.ModelChoiceField) and field.empty_label == BLANK_CHOICE_LABEL:
             field.empty_label = self.blank_choice_label(field)
         elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            choices = list(field.choices)
+            choices = list(field.choices)  # type: ignore[arg-type]  # a ChoiceField's choices are normalised to a list
             if any(value == "" and label == BLANK_CHOICE_LABEL for value, label in choices):
                 blank = self.blank_choice_label(field)
                 field.choices = [

@@ -38,9 +38,13 @@ def page_paths(patterns=None, prefix=""):
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             yield from page_paths(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern) and "<" not in route and "^" not in route:
-            if not route.startswith(("api/", "admin/", "static/", "media/")):
-                yield "/" + route
+        elif (
+            isinstance(pattern, URLPattern)
+            and "<" not in route
+            and "^" not in route
+            and not route.startswith(("api/", "admin/", "static/", "media/"))
+        ):
+            yield "/" + route
 
 
 def test_the_walk_sees_the_pages_of_every_app():
