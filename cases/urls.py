@@ -11,6 +11,7 @@ urlpatterns = [
     path("my/", views.my_cases, name="my"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", views.case_act, name="act"),
+    path("<int:pk>/reveal/", views.case_reveal, name="reveal"),
     path("<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("diary/", views.diary, name="diary"),

@@ -15,7 +15,6 @@ from core.api import ScopedQuerysetMixin
 from core.errors import PermissionDenied
 from core.security import FormParser, JSONParser, MultiPartParser
 from core.validators import BUSINESS_DATES, PAST_DATES
-from members import privacy
 from members.models import User
 from members.permissions import is_office_anywhere, oversees
 from members.roles import scope_for
@@ -198,17 +197,17 @@ class CaseViewSet(
     @extend_schema(request=RevealSerializer, responses={200: CaseRevealedSerializer}, summary="查看完整号码")
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
-        """The resident's full phone, for the office of the case's community, with a reason (AccessLog)."""
+        """The resident's full phone, for the case's current assignee and the office of its community, with
+        a reason (AccessLog)."""
         case = self.get_object()
-        if not oversees(request.user, case.community_id):
-            raise PermissionDenied("只有本社区的管理人员可以查看完整号码")
+        services.require_reveal_allowed(request.user, case)
         payload = RevealSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        values = privacy.reveal(
-            obj=case,
-            values={"resident_phone": case.resident_phone or ""},
-            reason=payload.validated_data["reason"],
-        )
+        values = {
+            "resident_phone": services.case_reveal_resident_phone(
+                case=case, by=request.user, reason=payload.validated_data["reason"]
+            )
+        }
         response = Response(CaseRevealedSerializer(values).data)
         response["Cache-Control"] = "no-store"
         return response
@@ -354,13 +353,22 @@ class CaseViewSet(
             ]
         )
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="一次性告知书（PDF）")
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        request=None,
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="打印一次性告知书（PDF，生成新的查询码）",
+    )
+    @action(detail=True, methods=["post"])
     def notice(self, request, pk=None):
+        """The printed notice carries a new 查询码 (the old one stops working), the public tracking address
+        and a QR code; the assignee or the community's office."""
         case = self.get_object()
-        response = HttpResponse(pdf.one_time_notice_pdf(case), content_type="application/pdf")
+        response = HttpResponse(
+            pdf.printed_notice(case, by=request.user, request=request), content_type="application/pdf"
+        )
         audit.record_access(what="print", obj=case, description="一次性告知书")
         response["Content-Disposition"] = f'inline; filename="notice-{case.tracking_no}.pdf"'
+        response["Cache-Control"] = "no-store"  # it carries the access code
         return response
 
     @extend_schema(

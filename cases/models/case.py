@@ -13,10 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.labels import label
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 from members.models import Building, Community, InformationOfficer, Person, ScopedQuerySet
 
-from ..states import OPEN_STATES, CaseState
+from ..states import ACTION_LABELS, OPEN_STATES, CaseState
 from .publishing import PublicInfoQuerySet
 
 
@@ -405,7 +406,19 @@ class CaseEvent(AppendOnlyModel):
         indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self):
-        return f"{self.action} {self.from_state}→{self.to_state}"
+        return f"{self.action_display} {self.from_state_display}→{self.to_state_display}"
+
+    @property
+    def action_display(self) -> str:
+        return label(ACTION_LABELS, self.action)
+
+    @property
+    def from_state_display(self) -> str:
+        return label(CaseState, self.from_state)
+
+    @property
+    def to_state_display(self) -> str:
+        return label(CaseState, self.to_state)
 
 
 class CaseAttachment(models.Model):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 
 from core.errors import DomainError
+from core.transitions import lock
 from members.models import Building, Community, Person, User
 from members.permissions import require_manager
 
@@ -34,7 +35,7 @@ from ..models import (
 )
 from ..security import MAX_CONTENT_CHARS, check_attachments
 from ..states import CaseState
-from ._common import _local_date
+from ._common import _local_date, _log, _require_worker
 from .handling import case_assign, case_classify, case_give_feedback, case_resolve, case_start
 
 ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
@@ -250,3 +251,18 @@ def public_find(*, tracking_no: str, access_code: str) -> Case | None:
     encoded = case.access_code_hash if case else hash_access_code("-")
     ok = access_code_matches((access_code or "").strip().upper(), encoded)
     return case if (case is not None and ok) else None
+
+
+@transaction.atomic
+def case_reissue_access_code(*, case: Case, by: User) -> str:
+    """A new 查询码 for the printed one-time notice: only its hash is stored, so a printout needs a fresh code
+    (the one handed out at intake stops working). The assignee or the community's office; logged on the
+    case's timeline."""
+    _require_worker(by, case)
+    locked = lock(case)
+    code = _new_access_code()
+    locked.access_code_hash = hash_access_code(code)
+    locked.save(update_fields=["access_code_hash", "updated_at"])
+    _log(locked, "reissue_access_code", by=by, note="打印一次性告知书")
+    case.access_code_hash = locked.access_code_hash
+    return code

@@ -40,7 +40,11 @@ def diary(request):
     return render(
         request,
         "cases/diary.html",
-        {"form": form if officer else None, "entries": entries, "to_case_form": forms.ToCaseForm()},
+        {
+            "form": form if officer else None,
+            "entries": entries,
+            "to_case_form": forms.ToCaseForm(auto_id=False),
+        },
     )
 
 

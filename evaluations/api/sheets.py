@@ -69,9 +69,12 @@ class SheetForEmployerSerializer(EmployerFeedbackSerializer):
 
 
 class SheetEventSerializer(serializers.ModelSerializer):
+    from_state_display = serializers.CharField(read_only=True)
+    to_state_display = serializers.CharField(read_only=True)
+
     class Meta:
         model = SheetEvent
-        fields = ["from_state", "to_state", "by", "at", "note"]
+        fields = ["from_state", "from_state_display", "to_state", "to_state_display", "by", "at", "note"]
         read_only_fields = fields
 
 

@@ -45,6 +45,7 @@ from ..models import (
     OfficerReview,
     TallyRule,
 )
+from ..models.appraisal import APPRAISAL_ACTION_LABELS
 
 TRANSITIONS: dict[str, set[str]] = {
     AppraisalState.DRAFT: {AppraisalState.OPEN},
@@ -76,7 +77,7 @@ def _refused(action: str):
     return refused
 
 
-ACTION_LABELS = {"open": "开始评议", "close": "结束评议", "reopen": "重新开放"}
+ACTION_LABELS = APPRAISAL_ACTION_LABELS
 
 
 def _move(appraisal: Appraisal, action: str, *, by: User | None, note: str = "", fields=None) -> Appraisal:

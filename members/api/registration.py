@@ -26,9 +26,22 @@ class RegistrationEventSerializer(serializers.ModelSerializer):
     # null for an event without an acting user (a system change)
     by = serializers.CharField(source="by.display_name", read_only=True, default=None, allow_null=True)
 
+    action_display = serializers.CharField(read_only=True)
+    from_status_display = serializers.CharField(read_only=True)
+    to_status_display = serializers.CharField(read_only=True)
+
     class Meta:
         model = RegistrationEvent
-        fields = ["from_status", "to_status", "by", "at", "note"]
+        fields = [
+            "action_display",
+            "from_status",
+            "from_status_display",
+            "to_status",
+            "to_status_display",
+            "by",
+            "at",
+            "note",
+        ]
 
 
 class RegistrationSerializer(serializers.ModelSerializer):

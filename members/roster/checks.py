@@ -249,7 +249,8 @@ class _RowChecker:
             if not employer_name:
                 error("工作单位", "在职党员须填写工作单位")
             elif employer_id is None:
-                error("工作单位", UNKNOWN_EMPLOYER_MESSAGE)
+                # the value itself, so the office can see a typo or an employer the town has not listed
+                error("工作单位", f"{UNKNOWN_EMPLOYER_MESSAGE}：{employer_name}")
         # Other categories may name a former employer; it is kept only when the town knows it.
         return str(category), employer_id, known_name
 
