@@ -119,6 +119,7 @@ class CaseFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=CaseState.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="已超期")
+    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label="即将到期（两个工作日内）")
     assignee = django_filters.CharFilter(method="filter_assignee", label="承办人（用户 id 或 me）")
     group = django_filters.NumberFilter()
 
@@ -131,6 +132,7 @@ class CaseFilter(django_filters.FilterSet):
             "state",
             "category",
             "overdue",
+            "due_soon",
             "assignee",
             "group",
         ]
@@ -138,6 +140,12 @@ class CaseFilter(django_filters.FilterSet):
     def filter_overdue(self, qs, name, value):
         today = timezone.localdate()
         return qs.overdue(today) if value else qs.not_overdue(today)
+
+    def filter_due_soon(self, qs, name, value):
+        from ..home import due_soon_q
+
+        today = timezone.localdate()
+        return qs.filter(due_soon_q(today)) if value else qs.exclude(due_soon_q(today))
 
     def filter_assignee(self, qs, name, value):
         if value == "me":
