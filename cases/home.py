@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from core import workdays
 from members.home import Figure, HomeSection
@@ -119,7 +118,9 @@ def officer_section(*, user, scope, person, today) -> HomeSection | None:
     if not scope.officer_community_ids or person is None:
         return None
     week_start = today - dt.timedelta(days=today.weekday())
-    week = DiaryEntry.objects.filter(officer__person=person, visited_on__gte=week_start, visited_on__lte=today)
+    week = DiaryEntry.objects.filter(
+        officer__person=person, visited_on__gte=week_start, visited_on__lte=today
+    )
     week_count = week.count()
     reported = Case.objects.filter(Q(reported_by_officer__person=person) | Q(received_by=user)).exclude(
         community_id__in=scope.managed_community_ids

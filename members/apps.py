@@ -25,8 +25,7 @@ class MembersConfig(AppConfig):
         retention.register()
 
         from .home import register_community_figures, register_personal_section
-        from .selectors import community_home_figures
-        from .selectors import notices_section
+        from .selectors import community_home_figures, notices_section
 
         register_community_figures("members", community_home_figures)
         register_personal_section("notices", notices_section)

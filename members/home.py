@@ -113,7 +113,11 @@ def total_figures(per_community: dict[int, list[Figure]]) -> list[Figure]:
     for figures in per_community.values():
         for figure in figures:
             if figure.key not in totals:
-                query = dict(figure.query) if single else {k: v for k, v in figure.query.items() if k != "community"}
+                query = (
+                    dict(figure.query)
+                    if single
+                    else {k: v for k, v in figure.query.items() if k != "community"}
+                )
                 totals[figure.key] = Figure(
                     figure.key, figure.label, 0, figure.view, query, figure.alert, figure.order
                 )

@@ -120,7 +120,9 @@ def community_home_figures(*, community_ids, today) -> dict:
     from .home import Figure
 
     def per_community(queryset):
-        counted = queryset.filter(community=OuterRef("pk")).order_by().values("community").annotate(n=Count("pk"))
+        counted = (
+            queryset.filter(community=OuterRef("pk")).order_by().values("community").annotate(n=Count("pk"))
+        )
         return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
     rows = Community.objects.filter(pk__in=community_ids).annotate(

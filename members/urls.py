@@ -17,6 +17,7 @@ urlpatterns = [
     path("roster/<int:pk>/edit/", people.person_edit, name="person_edit"),
     # registration (报到登记), office side
     path("registrations/", registration.registrations, name="registrations"),
+    path("registrations/export.xlsx", registration.registrations_xlsx, name="registrations_xlsx"),
     path("registrations/new/", registration.registration_window, name="registration_window"),
     path("registrations/<int:pk>/", registration.registration_detail, name="registration_detail"),
     path("registrations/<int:pk>/confirm/", registration.registration_confirm, name="registration_confirm"),

@@ -16,7 +16,11 @@ class VolunteeringConfig(AppConfig):
         retention.register()
         register_demo_seed("volunteering", demo.seed)
 
-        from members.home import register_community_figures, register_employer_columns, register_personal_section
+        from members.home import (
+            register_community_figures,
+            register_employer_columns,
+            register_personal_section,
+        )
 
         from .selectors import home
 

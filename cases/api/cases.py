@@ -5,7 +5,7 @@ import django_filters
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -201,6 +201,27 @@ class CaseViewSet(
         case = self.get_object()
         audit.record_access(what="read_full", obj=case)
         return Response(self.get_serializer(case).data)
+
+    @extend_schema(
+        summary="导出民情台账（Excel）",
+        description="The filtered list (same filters as the list) as the office files it: .xlsx, streamed, "
+        "Chinese headers, ISO dates, the resident's phone masked. Community and town offices only.",
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            403: OpenApiResponse(description="not a community or town office"),
+        },
+    )
+    @action(detail=False, methods=["get"], url_path="ledger-xlsx")
+    def ledger_xlsx(self, request):
+        from core.xlsx import xlsx_response
+
+        from ..export import case_ledger_workbook
+
+        if not is_office_anywhere(scope_for(request.user)):
+            raise PermissionDenied("只有社区或镇的管理人员可以导出民情台账")
+        workbook = case_ledger_workbook(self.filter_queryset(self.get_queryset()))
+        audit.record_access(what="export", description="民情台账导出", extra=request.query_params.dict())
+        return xlsx_response(workbook, filename=f"民情台账-{timezone.localdate():%Y%m%d}.xlsx")
 
     @extend_schema(request=RevealSerializer, responses={200: CaseRevealedSerializer}, summary="查看完整号码")
     @action(detail=True, methods=["post"])

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 
-from .. import forms, home as home_hooks, selectors, services
+from .. import forms, selectors, services
+from .. import home as home_hooks
 from ..api.people import PersonForEmployerSerializer
 from ..models import (
     Community,
