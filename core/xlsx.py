@@ -30,13 +30,15 @@ def append_row(sheet, values) -> None:
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def write_table(*, sheet_title: str, heading: str, headers: list[str], rows, widths=None):
+def write_table(*, sheet_title: str, heading: str, headers: list[str], rows, widths=None, style=None):
     """A one-sheet workbook as offices file it: a title row, a bold header row (frozen), then `rows`.
 
     Written in openpyxl's write-only mode into a temporary file, so a list of any length costs little
     memory: `rows` may be a generator over a queryset iterator. Text is cleaned and always stored as text
     (never a formula); dates and datetimes become real date cells shown as ISO dates (2026-12-03,
     2026-12-03 14:05). Returns the file, positioned at its start (the caller streams and closes it).
+    With `style`, each item of `rows` is (values, marks) and style(cells, marks) dresses the row's cells
+    (fills, fonts) before it is written.
     """
     import datetime as dt
     import tempfile
@@ -79,8 +81,14 @@ def write_table(*, sheet_title: str, heading: str, headers: list[str], rows, wid
             cell.number_format = "yyyy-mm-dd"
         return cell
 
-    for values in rows:
-        sheet.append([cell_of(v) for v in values])
+    for item in rows:
+        if style is None:
+            sheet.append([cell_of(v) for v in item])
+            continue
+        values, marks = item
+        cells = [cell_of(v) for v in values]
+        style(cells, marks)
+        sheet.append(cells)
     out = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the response, which closes it)
     workbook.save(out)
     out.seek(0)

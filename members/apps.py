@@ -19,6 +19,7 @@ class MembersConfig(AppConfig):
                 "members.Person.birth_date": "birth",
                 "members.RosterImport.rows": "omit",  # the uploaded spreadsheet, ID numbers and all
                 "members.RosterImport.errors": "omit",
+                "members.RosterImport.source": "omit",
             },
         )
         calendar.connect()

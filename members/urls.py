@@ -12,6 +12,9 @@ urlpatterns = [
     path("roster/import/", people.roster_import, name="roster_import"),
     path("roster/import/<int:pk>/", people.roster_import_detail, name="roster_import_detail"),
     path("roster/import/<int:pk>/commit/", people.roster_import_commit, name="roster_import_commit"),
+    path(
+        "roster/import/<int:pk>/problems.xlsx", people.roster_import_problems, name="roster_import_problems"
+    ),
     path("roster/<int:pk>/", people.person_detail, name="person_detail"),
     path("roster/<int:pk>/reveal/", people.person_reveal, name="person_reveal"),
     path("roster/<int:pk>/edit/", people.person_edit, name="person_edit"),

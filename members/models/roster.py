@@ -37,10 +37,13 @@ class RosterImport(models.Model):
     rows = models.JSONField(default=list, help_text="normalised rows ready to write")
     errors = models.JSONField(default=list, help_text="[{row, column, message}]")
     summary = models.JSONField(default=dict)
+    # the file as typed (its header and every person row's cells), to hand the problems back as the same
+    # sheet with the bad cells marked; blanked with `rows` and `errors` by the retention purge
+    source = models.JSONField("上传原表", default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
-    # members.retention: after ROSTER_IMPORT_RETENTION_DAYS the uploaded rows (full ID numbers) and the row
-    # errors are blanked; the summary stays. A purged upload can no longer be committed.
+    # members.retention: after ROSTER_IMPORT_RETENTION_DAYS the uploaded rows (full ID numbers), the row
+    # errors and the source cells are blanked; the summary stays. A purged upload can no longer be committed.
     purged_at = models.DateTimeField("明细清除时间", null=True, blank=True)
 
     objects = RosterImportQuerySet.as_manager()
