@@ -1,7 +1,7 @@
 """Reads that are more than a filter: the secretary's at-a-glance figures, vacancies, the unregistered, and
 searching people by name or number."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
@@ -179,3 +179,41 @@ def notices_section(*, user, scope, person, today):
     return HomeSection(
         "notices", "未读通知", "members/home/_notices.html", {"unread": count, "latest": latest}, order=5
     )
+
+
+# ---------------------------------------------------------------------------------- roster import problems
+
+
+@dataclass
+class ProblemGroup:
+    """One kind of problem (same column, same message) and the rows that have it."""
+
+    column: str
+    message: str
+    rows: list[int] = field(default_factory=list)
+    other_community: str = ""
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def rows_text(self) -> str:
+        """The first rows it happens on: "第 6、10、14 行" (and "等" when there are more)."""
+        shown = "、".join(str(r) for r in self.rows[:12])
+        return f"第 {shown} 行{'等' if len(self.rows) > 12 else ''}" if self.rows else ""
+
+
+def group_problems(errors: list[dict]) -> list[ProblemGroup]:
+    """Identical problems together, the most frequent first: one line per (column, message)."""
+    groups: dict[tuple[str, str], ProblemGroup] = {}
+    for e in errors or []:
+        key = (str(e.get("column") or ""), str(e.get("message") or ""))
+        group = groups.setdefault(key, ProblemGroup(*key))
+        if e.get("row") and e["row"] not in group.rows:
+            group.rows.append(e["row"])
+        if e.get("other_community"):
+            group.other_community = "other"
+    for group in groups.values():
+        group.rows.sort()
+    return sorted(groups.values(), key=lambda g: (-g.row_count, g.column, g.message))

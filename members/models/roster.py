@@ -55,3 +55,16 @@ class RosterImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def own_rows_importable(self) -> bool:
+        """The town's file in a community office's hands: every problem is a row of another community of
+        the town (not the office's to fix), and the office's own rows are there and clean — those may be
+        imported alone, all or nothing within them (roster_import_commit(only_own_community=True))."""
+        errors = self.errors or []
+        return (
+            self.status == ImportStatus.INVALID
+            and bool(self.rows)
+            and bool(errors)
+            and all(e.get("other_community") for e in errors)
+        )

@@ -3,52 +3,16 @@ back as the uploaded sheet itself with a 问题 column and the bad cells marked,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from openpyxl.styles import Font, PatternFill
 
 from core.xlsx import write_table
 
+from ..selectors import ProblemGroup, group_problems  # noqa: F401 (re-exported for the package)
 from .columns import _HEADER_ALIASES, _squash
 
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")  # Excel's own "bad" red
 ROW_FILL = PatternFill("solid", fgColor="FFF2CC")  # the rest of a bad row, pale yellow
 PROBLEM_HEADER = "问题"
-
-
-@dataclass
-class ProblemGroup:
-    """One kind of problem (same column, same message) and the rows that have it."""
-
-    column: str
-    message: str
-    rows: list[int] = field(default_factory=list)
-    other_community: str = ""
-
-    @property
-    def row_count(self) -> int:
-        return len(self.rows)
-
-    @property
-    def rows_text(self) -> str:
-        """The first rows it happens on: "第 6、10、14 行" (and "等" when there are more)."""
-        shown = "、".join(str(r) for r in self.rows[:12])
-        return f"第 {shown} 行{'等' if len(self.rows) > 12 else ''}" if self.rows else ""
-
-
-def group_problems(errors: list[dict]) -> list[ProblemGroup]:
-    """Identical problems together, the most frequent first: one line per (column, message)."""
-    groups: dict[tuple[str, str], ProblemGroup] = {}
-    for e in errors or []:
-        key = (str(e.get("column") or ""), str(e.get("message") or ""))
-        group = groups.setdefault(key, ProblemGroup(*key))
-        if e.get("row") and e["row"] not in group.rows:
-            group.rows.append(e["row"])
-        if e.get("other_community"):
-            group.other_community = "other"
-    for group in groups.values():
-        group.rows.sort()
-    return sorted(groups.values(), key=lambda g: (-g.row_count, g.column, g.message))
 
 
 def _canonical(value) -> str:

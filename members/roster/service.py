@@ -120,16 +120,8 @@ def _stale(what: str) -> DomainError:
 
 
 def own_rows_importable(roster_import: RosterImport) -> bool:
-    """The town's file in a community's hands: every problem is a row of another community of the town
-    (not the uploader's to fix), and some rows are the uploader's own and clean — those may be imported
-    alone, all or nothing within them (roster_import_commit(only_own_community=True))."""
-    errors = roster_import.errors or []
-    return (
-        roster_import.status == ImportStatus.INVALID
-        and bool(roster_import.rows)
-        and bool(errors)
-        and all(e.get("other_community") for e in errors)
-    )
+    """See RosterImport.own_rows_importable."""
+    return roster_import.own_rows_importable
 
 
 @transaction.atomic

@@ -257,8 +257,6 @@ def roster_import_detail(request, pk):
     batch = get_object_or_404(
         RosterImport.objects.visible_to(request.user).select_related("uploaded_by"), pk=pk
     )
-    from ..roster import group_problems, own_rows_importable
-
     errors = sorted(batch.errors or [], key=lambda e: (e.get("row") or 0, str(e.get("column") or "")))
     summary = batch.summary or {}
     committed = summary.get("committed") or {}
@@ -267,13 +265,13 @@ def roster_import_detail(request, pk):
         "section": "roster",
         "batch": batch,
         "errors": errors,
-        "problem_groups": group_problems(errors),
+        "problem_groups": selectors.group_problems(errors),
         "can_download_problems": bool(errors) and bool(batch.source),
         # the town's file in a community's hands: the other communities' rows, and whether the uploader's
         # own rows may be imported alone
         "other_communities": sorted(other.items()),
         "other_rows": sum(other.values()),
-        "own_only": own_rows_importable(batch),
+        "own_only": batch.own_rows_importable,
         "own_errors": sum(1 for e in errors if not e.get("other_community")),
         "error_rows": len({e.get("row") for e in errors}),
         "summary": summary_items(summary),
@@ -290,18 +288,18 @@ def roster_import_detail(request, pk):
 @page(office=True)
 @require_POST
 def roster_import_commit(request, pk):
-    from ..roster import own_rows_importable
     from ..roster import roster_import_commit as commit
 
     batch = get_object_or_404(RosterImport.objects.visible_to(request.user), pk=pk)
     only_own = request.POST.get("only_own_community") == "1"
     if not (batch.status == ImportStatus.PREVIEW and not batch.errors) and not (
-        only_own and own_rows_importable(batch)
+        only_own and batch.own_rows_importable
     ):
         messages.error(request, "该花名册有错误或已导入，不能再次导入")
         return redirect("members:roster_import_detail", batch.pk)
     try:
-        batch = commit(roster_import=batch, by=request.user, only_own_community=only_own)
+        extra = {"only_own_community": True} if only_own else {}
+        batch = commit(roster_import=batch, by=request.user, **extra)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -314,7 +312,7 @@ def roster_import_commit(request, pk):
 @page(office=True)
 def roster_import_problems(request, pk):
     """下载问题表: the uploaded sheet with a 问题 column and the bad cells marked (.xlsx)."""
-    from ..roster import problems_workbook
+    from ..roster.problems import problems_workbook
 
     batch = get_object_or_404(RosterImport.objects.visible_to(request.user), pk=pk)
     if not batch.source:
