@@ -85,7 +85,9 @@ def menu_link(page, name: str):
     toggle = nav.locator(".nav-toggle")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
-    link = nav.locator("a", has_text=re.compile(rf"^\s*{re.escape(name)}\s*$")).first
+    text = re.compile(rf"^\s*{re.escape(name)}\s*$")
+    link = nav.locator("a", has_text=text).first
     if not link.is_visible():
-        nav.locator("details.nav-group", has=link).locator("summary").click()
+        # `has` is relative to each group: a bare locator of the link, not one rooted at the menu
+        nav.locator("details.nav-group", has=page.locator("a", has_text=text)).locator("summary").click()
     return link
