@@ -252,3 +252,13 @@ def test_a_confirmed_registration_shows_on_the_liaison_home(client, cast):
     f.RegistrationFactory(person=cast.member_person, status=RegistrationStatus.CONFIRMED)
 
     assert "已报到" in html_of(client, cast.liaison)
+
+
+def test_the_officers_list_behind_the_vacancy_figure_shows_that_community(client, cast):
+    f.OfficerFactory(community=cast.changcheng)
+    client.force_login(cast.town)
+
+    response = client.get(reverse("members:officers"), {"community": cast.beijie.pk})
+
+    assert {o.community_id for o in response.context["page_obj"]} == {cast.beijie.pk}
+    assert [s.community_id for s in response.context["strength"]] == [cast.beijie.pk]
