@@ -101,5 +101,5 @@ def xlsx_response(fileobj, *, filename: str):
     from django.utils.http import content_disposition_header
 
     response = FileResponse(fileobj, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response
