@@ -68,7 +68,7 @@ def test_every_menu_link_is_reachable_without_sideways_scrolling(open_page, busy
     console.assert_clean()
 
 
-def test_the_secretarys_menu_has_four_groups_and_the_pages_once_hidden(open_page, busy):
+def test_the_secretarys_menu_has_four_groups_and_the_pages_once_hidden(open_page, busy, screenshots):
     page, console = open_page(busy.secretary, viewport=OFFICE_1366)
     page.goto("/")
 
@@ -76,6 +76,7 @@ def test_the_secretarys_menu_has_four_groups_and_the_pages_once_hidden(open_page
     expect(summaries).to_have_text(["花名册与报到", "志愿服务", "民情办理", "公开与统计"])
     for name in ("超期督办", "我的民情件"):  # cut off at 1366 px by the old one-row bar
         expect(menu_link(page, name)).to_be_visible()
+    page.screenshot(path=os.path.join(screenshots, "menu-secretary-1366.png"))
     console.assert_clean()
 
 
@@ -104,8 +105,8 @@ def test_the_groups_open_from_the_keyboard_and_escape_closes_them(open_page, bus
     console.assert_clean()
 
 
-def test_the_phone_menu_opens_from_one_button(open_page, busy):
-    page, console = open_page(busy.member, viewport=PHONE_390)
+def test_the_phone_menu_opens_from_one_button(open_page, busy, screenshots):
+    page, console = open_page(busy.secretary, viewport=PHONE_390)
     page.goto("/")
     toggle = page.get_by_role("button", name="菜单")
 
@@ -113,6 +114,9 @@ def test_the_phone_menu_opens_from_one_button(open_page, busy):
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(page.locator("nav.menu details.nav-group").first).to_be_visible()
+    menu_link(page, "超期督办")
+    assert not overflows_sideways(page)
+    page.screenshot(path=os.path.join(screenshots, "menu-secretary-390.png"))
     console.assert_clean()
 
 
