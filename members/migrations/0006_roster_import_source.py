@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0005_workdayoverride'),
+        ("members", "0005_workdayoverride"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rosterimport',
-            name='source',
-            field=models.JSONField(blank=True, default=dict, verbose_name='上传原表'),
+            model_name="rosterimport",
+            name="source",
+            field=models.JSONField(blank=True, default=dict, verbose_name="上传原表"),
         ),
     ]
