@@ -188,3 +188,19 @@ def test_the_api_imports_own_rows_on_request(as_user, cast, town):
 
     assert refused.status_code == 409
     assert done.status_code == 200 and done.json()["status"] == ImportStatus.COMMITTED
+
+
+def test_the_retention_purge_blanks_the_source_cells_with_the_rows(cast, town):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from members.retention import purge_roster_imports
+
+    batch = upload(cast.secretary, "roster-2026.xlsx")
+    assert batch.source["rows"]
+
+    purge_roster_imports(now=timezone.now() + dt.timedelta(days=400))
+
+    batch.refresh_from_db()
+    assert (batch.source, batch.rows, batch.errors) == ({}, [], [])
