@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.intake, name="intake"),
+    path("ledger.xlsx", views.case_ledger_xlsx, name="ledger_xlsx"),
     path("overdue/", views.overdue, name="overdue"),
     path("my/", views.my_cases, name="my"),
     path("<int:pk>/", views.case_detail, name="detail"),

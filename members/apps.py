@@ -19,7 +19,14 @@ class MembersConfig(AppConfig):
                 "members.Person.birth_date": "birth",
                 "members.RosterImport.rows": "omit",  # the uploaded spreadsheet, ID numbers and all
                 "members.RosterImport.errors": "omit",
+                "members.RosterImport.source": "omit",
             },
         )
         calendar.connect()
         retention.register()
+
+        from .home import register_community_figures, register_personal_section
+        from .selectors import community_home_figures, notices_section
+
+        register_community_figures("members", community_home_figures)
+        register_personal_section("notices", notices_section)

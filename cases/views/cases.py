@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.errors import DomainError, PermissionDenied
+from core.xlsx import xlsx_response
 from members.models import Community, User
 from members.permissions import is_office_anywhere, oversees
 from members.privacy import shown_mobile
@@ -42,19 +43,26 @@ def _require_community_role(scope) -> None:
         raise DjangoPermissionDenied("民情件只对社区的工作人员、信息员和承办人开放")
 
 
-@login_required
-def case_list(request):
-    scope = scope_for(request.user)
-    _require_community_role(scope)
+def filtered_cases(request):
+    """The cases the user sees, narrowed by the list's filters (the list page and its 台账 export)."""
     qs = selectors.case_queryset_for_list(Case.objects.visible_to(request.user))
-    communities = Community.objects.visible_to(request.user)
-    form = forms.CaseFilterForm(
-        request.GET or None, communities=communities, assignees=selectors.assignees_of(qs, but=request.user)
-    )
     filtered = CaseFilter(request.GET, queryset=qs, request=request).qs
     q = request.GET.get("q", "").strip()
     if q:
         filtered = filtered.filter(tracking_no__icontains=q) | filtered.filter(content__icontains=q)
+    return filtered
+
+
+@login_required
+def case_list(request):
+    scope = scope_for(request.user)
+    _require_community_role(scope)
+    communities = Community.objects.visible_to(request.user)
+    visible = selectors.case_queryset_for_list(Case.objects.visible_to(request.user))
+    form = forms.CaseFilterForm(
+        request.GET or None, communities=communities, assignees=selectors.assignees_of(visible, but=request.user)
+    )
+    filtered = filtered_cases(request)
     page = Paginator(filtered.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -70,6 +78,18 @@ def case_list(request):
             "is_manager": is_office_anywhere(scope),
         },
     )
+
+
+@login_required
+def case_ledger_xlsx(request):
+    """导出台账: the filtered list as the office files it (.xlsx, streamed), for the community offices."""
+    from ..export import case_ledger_workbook
+
+    if not is_office_anywhere(scope_for(request.user)):
+        raise DjangoPermissionDenied
+    workbook = case_ledger_workbook(filtered_cases(request))
+    audit.record_access(what="export", description="民情台账导出", extra=request.GET.dict())
+    return xlsx_response(workbook, filename=f"民情台账-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -94,6 +94,14 @@ def setup_route(name, cast):
         return "get", "/api/v1/cases/", None, ALL_READ
     if name == "mine":
         return "get", "/api/v1/cases/mine/", None, ALL_READ
+    if name == "ledger-xlsx":  # 导出民情台账: any community or town office (each its own cases)
+        _case(cast, CaseState.ASSIGNED)
+        return (
+            "get",
+            "/api/v1/cases/ledger-xlsx/",
+            None,
+            office(200, officer=403, others=403, other_secretary=200, other_town=200),
+        )
     if name == "intake":
         payload = {
             "community": cast.beijie.pk,
@@ -358,6 +366,7 @@ def setup_route(name, cast):
 OPERATIONS = {
     "list": ("GET", "/api/v1/cases/"),
     "mine": ("GET", "/api/v1/cases/mine/"),
+    "ledger-xlsx": ("GET", "/api/v1/cases/ledger-xlsx/"),
     "intake": ("POST", "/api/v1/cases/"),
     "retrieve": ("GET", "/api/v1/cases/{id}/"),
     "classify": ("POST", "/api/v1/cases/{id}/classify/"),

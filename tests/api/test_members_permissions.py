@@ -263,6 +263,13 @@ ROUTES = {
         None,
         None,
     ),
+    "registrations-export-xlsx": ("get", lambda w: "/registrations/export-xlsx/", None, None),
+    "roster-imports-problems-xlsx": (
+        "get",
+        lambda w: f"/roster-imports/{w.bj_import.pk}/problems-xlsx/",
+        None,
+        None,
+    ),
     "me": ("get", lambda w: "/me/", None, None),
     "audit-events-list": ("get", lambda w: "/audit-events/", None, None),
     "audit-events-detail": ("get", lambda w: "/audit-events/1/", None, None),
@@ -325,6 +332,10 @@ MATRIX_ROWS = [
     ("roster-imports-create",  201, 201, 201, 201,  403, 403, 403, 403,  201, 201, 403, 403,  403),
     ("roster-imports-commit",  200, 200, 200, 200,  404, 404, 404, 404,  404, 404, 404, 404,  403),
     ("roster-export",          200, 200, 200, 200,  403, 403, 403, 403,  200, 200, 403, 403,  403),
+    # 导出报到登记 (.xlsx): any community or town office, each its own rows
+    ("registrations-export-xlsx", 200, 200, 200, 200,  403, 403, 403, 403,  200, 200, 403, 403,  403),
+    # 下载导入问题表: whoever sees the import
+    ("roster-imports-problems-xlsx", 200, 200, 200, 200,  404, 404, 404, 404,  404, 404, 404, 404,  403),
     ("me",                     200, 200, 200, 200,  200, 200, 200, 200,  200, 200, 200, 200,  403),
     # the audit trail needs the 审计员 permission, which nobody in the cast holds (403 before any lookup)
     ("audit-events-list",      403, 403, 403, 403,  403, 403, 403, 403,  403, 403, 403, 403,  403),
@@ -402,7 +413,9 @@ def test_matrix_covers_every_route_of_the_members_api():
         "roster-import-list",
         "roster-import-detail",
         "roster-import-commit",
+        "roster-import-problems-xlsx",
         "roster-export",
+        "registration-export-xlsx",
         "me",
         "notification-list",
         "notification-mark-read",
