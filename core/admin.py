@@ -158,9 +158,9 @@ class OutboxMessageAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     services (core.outbox.enqueue), never here; a superuser may only ask for an undelivered one to be
     tried again now."""
 
-    list_display = ["pk", "task_name", "key", "created_at", "dispatched_at", "attempts", "next_attempt_at"]
-    list_filter = ["task_name", ("dispatched_at", admin.EmptyFieldListFilter)]
-    search_fields = ["key", "task_name"]
+    list_display = ["pk", "task", "key", "created_at", "dispatched_at", "attempts", "next_attempt_at"]
+    list_filter = ["task", ("dispatched_at", admin.EmptyFieldListFilter)]
+    search_fields = ["key", "task"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     actions = ["retry_now"]
     show_full_result_count = False

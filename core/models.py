@@ -86,7 +86,7 @@ class OutboxMessage(models.Model):
     transactional outbox, core/outbox.py). The relay publishes it after commit and retries with backoff
     while the broker is down; `key` makes enqueueing idempotent, the tasks make delivery idempotent."""
 
-    task_name = models.CharField("任务", max_length=200)
+    task = models.CharField("任务", max_length=200)
     args = models.JSONField("位置参数", default=list, blank=True)
     kwargs = models.JSONField("关键字参数", default=dict, blank=True)
     key = models.CharField("幂等键", max_length=200, unique=True)
@@ -111,7 +111,7 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.task_name} {self.key}"
+        return f"{self.task} {self.key}"
 
 
 # ---------------------------------------------------------------------------------------- audit trail

@@ -67,7 +67,7 @@ def enqueue(
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
-                task_name=name,
+                task=name,
                 args=list(args),
                 kwargs=task_kwargs or {},
                 key=key or f"{name}:{uuid.uuid4().hex}",
@@ -181,7 +181,7 @@ def _broker():
 
 
 def _publish(message: OutboxMessage, connection=None) -> None:
-    _task(message.task_name).apply_async(
+    _task(message.task).apply_async(
         args=message.args, kwargs=message.kwargs, retry=False, connection=connection
     )
 

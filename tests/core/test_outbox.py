@@ -38,7 +38,7 @@ def broker(monkeypatch):
     def publish(message, connection=None):
         if state["down"]:
             raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-        published.append((message.task_name, message.args))
+        published.append((message.task, message.args))
 
     real_publish = outbox._publish
     monkeypatch.setattr(outbox, "_publish", publish)
@@ -152,9 +152,9 @@ def test_after_a_broker_error_the_process_leaves_new_messages_to_the_relay(
 
 def test_a_message_of_an_unknown_task_does_not_hold_up_the_others(db, broker, monkeypatch):
     def publish(message, connection=None):
-        if message.task_name == "nope":
+        if message.task == "nope":
             raise KeyError("nope")
-        broker.sent.append((message.task_name, message.args))
+        broker.sent.append((message.task, message.args))
 
     monkeypatch.setattr(outbox, "_publish", publish)
     with transaction.atomic():
