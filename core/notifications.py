@@ -54,7 +54,7 @@ def notify(
         from .tasks import send_notification_email
 
         outbox.enqueue(send_notification_email, note.pk, key=f"notification-email:{note.pk}")
-    if "sms" in wanted and choice.sms_enabled and getattr(recipient, "mobile", ""):
+    if "sms" in wanted and choice.sms_enabled and _mobile(recipient):
         from .tasks import send_notification_sms
 
         outbox.enqueue(send_notification_sms, note.pk, key=f"notification-sms:{note.pk}")
@@ -62,6 +62,11 @@ def notify(
 
 
 # ------------------------------------------------------------------------------------ channels (通知方式)
+
+
+def _mobile(user) -> str:
+    """The account's mobile number (members.User.mobile; core names no domain model)."""
+    return str(getattr(user, "mobile", "") or "")
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ def set_preferences(*, user, mail_enabled: bool | None = None, sms_enabled: bool
     errors = {}
     if mail and mail_enabled and not user.email:
         errors["mail_enabled"] = ["账号未登记邮箱，不能开启邮件通知"]
-    if text and sms_enabled and not getattr(user, "mobile", ""):
+    if text and sms_enabled and not _mobile(user):
         errors["sms_enabled"] = ["账号未登记手机号，不能开启短信通知"]
     if errors:
         raise DomainError(
@@ -143,7 +148,7 @@ def deliver_sms(notification_id: int) -> bool:
             .filter(pk=notification_id)
             .first()
         )
-        number = getattr(note.recipient, "mobile", "") if note is not None else ""
+        number = _mobile(note.recipient) if note is not None else ""
         if note is None or note.smsed_at is not None or not number:
             return False
         sms.send_sms(number, sms_text(note))
