@@ -207,3 +207,32 @@ def test_assigning_a_case_with_the_broker_down_answers_200_and_the_email_goes_la
     assert outbox.relay(now=timezone.now() + LATER)["published"] >= 1
     outbox.relay(now=timezone.now() + LATER)
     assert [m.to for m in mail.outbox] == [["olga@example.cn"]]
+
+
+def test_the_command_relays_everything_undelivered_now(db, broker):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    broker.stop()
+    with transaction.atomic():
+        outbox.enqueue(send_notification_email, 5, key="k5")
+    outbox.relay()  # fails: backs off
+    broker.start()
+    out = StringIO()
+    call_command("relay_outbox", "--now", stdout=out)
+    assert broker.sent == [("core.tasks.send_notification_email", [5])]
+    assert "已投递 1 条" in out.getvalue() and "仍待投递 0 条" in out.getvalue()
+
+
+def test_published_messages_are_purged_after_their_period_and_undelivered_ones_stay(db, settings):
+    from core import retention
+
+    settings.OUTBOX_RETENTION_DAYS = 30
+    now = timezone.now()
+    old = OutboxMessage.objects.create(task="t", key="old", dispatched_at=now - dt.timedelta(days=31))
+    recent = OutboxMessage.objects.create(task="t", key="recent", dispatched_at=now - dt.timedelta(days=29))
+    waiting = OutboxMessage.objects.create(task="t", key="waiting", created_at=now - dt.timedelta(days=90))
+    assert retention.purge_outbox(now=now) == {"outbox_messages": 1}
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+    assert not OutboxMessage.objects.filter(pk=old.pk).exists()
