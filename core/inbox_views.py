@@ -116,6 +116,6 @@ def preferences(request):
             "section": "inbox",
             "form": form,
             "email": user.email,
-            "mobile": getattr(user, "mobile", ""),  # the user's own number, shown to them in full
+            "mobile": notifications.mobile_for(user),  # the user's own number, shown to them in full
         },
     )

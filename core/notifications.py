@@ -8,7 +8,9 @@ state at that moment. The deliveries are idempotent (`emailed_at` / `smsed_at` u
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -64,9 +66,25 @@ def notify(
 # ------------------------------------------------------------------------------------ channels (通知方式)
 
 
-def _mobile(user) -> str:
-    """The account's mobile number (members.User.mobile; core names no domain model)."""
-    return str(getattr(user, "mobile", "") or "")
+_mobile_source: Callable[[Any], str] | None = None
+
+
+def set_mobile_source(source: Callable[[Any], str]) -> None:
+    """The members app tells where a user's number is when the account has none (their roster record);
+    core names no domain model."""
+    global _mobile_source
+    _mobile_source = source
+
+
+def mobile_for(user) -> str:
+    """The number SMS goes to: the account's own, else the one the source finds (one query)."""
+    own = str(getattr(user, "mobile", "") or "")
+    if own or _mobile_source is None:
+        return own
+    return str(_mobile_source(user) or "")
+
+
+_mobile = mobile_for
 
 
 @dataclass(frozen=True)

@@ -60,12 +60,21 @@ def test_a_user_who_chose_sms_gets_one_text_and_no_email(cast, django_capture_on
 
 
 def test_sms_without_a_mobile_number_is_refused_naming_the_field(cast):
-    cast.member.mobile = ""
-    cast.member.save(update_fields=["mobile"])
+    # the outsider has no number on the account and no roster record
     with pytest.raises(DomainError) as refused:
-        notifications.set_preferences(user=cast.member, sms_enabled=True)
+        notifications.set_preferences(user=cast.outsider, sms_enabled=True)
     assert "sms_enabled" in refused.value.fields
-    assert not NotificationPreference.objects.filter(user=cast.member).exists()
+    assert not NotificationPreference.objects.filter(user=cast.outsider).exists()
+
+
+def test_without_a_number_on_the_account_the_sms_goes_to_the_roster_number(
+    cast, django_capture_on_commit_callbacks
+):
+    assert cast.member.mobile == "" and cast.member_person.mobile
+    notifications.set_preferences(user=cast.member, mail_enabled=False, sms_enabled=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        note_for(cast.member)
+    assert [m.to for m in sms.outbox] == [cast.member_person.mobile]
 
 
 def test_the_sms_text_fits_one_message():
@@ -123,11 +132,9 @@ def test_preferences_through_the_api(cast, as_user):
     }
     response = client.patch(f"{API}preferences/", {"mail_enabled": False}, format="json")
     assert response.json() == {"in_app": True, "mail_enabled": False, "sms_enabled": False}
-    cast.member.mobile = ""
-    cast.member.save(update_fields=["mobile"])
-    refused = client.patch(f"{API}preferences/", {"sms_enabled": True}, format="json")
+    refused = as_user("outsider").patch(f"{API}preferences/", {"sms_enabled": True}, format="json")
     assert refused.status_code == 400 and "sms_enabled" in refused.json()["error"]["fields"]
-    assert notifications.preferences_for(cast.member).sms_enabled is False
+    assert notifications.preferences_for(cast.outsider).sms_enabled is False
 
 
 @pytest.mark.parametrize("rows", [3, 30])
@@ -207,8 +214,7 @@ def test_the_preferences_page_saves_the_choice_and_names_a_missing_number(cast, 
     client.force_login(cast.member)
     assert client.post("/inbox/settings/", {"mail_enabled": ""}).status_code == 302
     assert notifications.preferences_for(cast.member).mail_enabled is False
-    cast.member.mobile = ""
-    cast.member.save(update_fields=["mobile"])
+    client.force_login(cast.outsider)  # no number on the account, no roster record
     page = client.post("/inbox/settings/", {"sms_enabled": "on"})
     assert page.status_code == 200 and "账号未登记手机号" in page.content.decode()
 
