@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import notifications
 from .errors import DomainError
+from .forms import Form
 from .models import Notification
 
 PAGE_SIZE = 20
@@ -85,7 +86,7 @@ def mark_all_read(request):
     return redirect(reverse("core:inbox"))
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(Form):
     mail_enabled = forms.BooleanField(label="邮件", required=False)
     sms_enabled = forms.BooleanField(label="短信", required=False)
 

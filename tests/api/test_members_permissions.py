@@ -276,7 +276,12 @@ ROUTES = {
     "notifications-list": ("get", lambda w: "/notifications/", None, None),
     "notifications-mark-read": ("post", lambda w: "/notifications/mark-read/", lambda w: {}, None),
     "notifications-detail": ("get", lambda w: f"/notifications/{w.note.pk}/", None, _secretarys_note),
-    "notifications-read": ("post", lambda w: f"/notifications/{w.note.pk}/read/", None, _secretarys_note),
+    "notifications-read": (
+        "post",
+        lambda w: f"/notifications/{w.note.pk}/read/",
+        lambda w: {},
+        _secretarys_note,
+    ),
     "notifications-unread-count": ("get", lambda w: "/notifications/unread-count/", None, None),
     "notifications-preferences": ("get", lambda w: "/notifications/preferences/", None, None),
     "notifications-preferences-patch": (
