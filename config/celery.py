@@ -29,6 +29,12 @@ app.conf.beat_schedule = {
         "task": "cases.tasks.anonymise_closed_cases",
         "schedule": crontab(hour=2, minute=30),
     },
+    # core: the outbox relay publishes side effects a broker outage held back (core.outbox); each message
+    # is published once it is due (backoff per message), under a row lock.
+    "core-outbox-relay": {
+        "task": "core.tasks.relay_outbox",
+        "schedule": 30.0,
+    },
     # core: audit trail and access log rows older than AUDIT_RETENTION_DAYS (at least 180 days).
     "core-audit-purge": {
         "task": "core.tasks.purge_expired_audit_rows",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("volunteering/", include("volunteering.urls")),
     path("cases/", include("cases.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("inbox/", include("core.urls")),
     path("accounts/login/", member_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", member_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", member_views.PasswordChangeView.as_view(), name="password_change"),

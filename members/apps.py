@@ -6,7 +6,7 @@ class MembersConfig(AppConfig):
     verbose_name = "党员与组织"
 
     def ready(self):
-        from core import audit
+        from core import audit, notifications
 
         from . import calendar, retention
 
@@ -30,3 +30,11 @@ class MembersConfig(AppConfig):
 
         register_community_figures("members", community_home_figures)
         register_personal_section("notices", notices_section)
+        notifications.set_mobile_source(roster_mobile)
+
+
+def roster_mobile(user) -> str:
+    """SMS notifications go to the account holder's roster number when the account has none."""
+    from .models import Person
+
+    return Person.objects.filter(user_id=user.pk).values_list("mobile", flat=True).first() or ""

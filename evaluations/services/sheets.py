@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from core import audit, workdays
+from core import audit, outbox, workdays
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.notifications import notify
 from core.transitions import apply_transition, table_targets
@@ -175,7 +175,7 @@ def sheet_batch_start(*, community: Community, year: int, by) -> SheetBatch:
 def _enqueue(batch_id: int) -> None:
     from ..tasks import generate_feedback_sheets
 
-    transaction.on_commit(lambda: generate_feedback_sheets.delay(batch_id))
+    outbox.enqueue(generate_feedback_sheets, batch_id)  # published after commit, kept if the broker is down
 
 
 @transaction.atomic

@@ -2,9 +2,11 @@
 withdraw, transfer. The status changes through `core.transitions` against REGISTRATION_TRANSITIONS."""
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import Conflict, DomainError
+from core.notifications import notify
 from core.transitions import apply_transition, table_targets
 
 from ..models import (
@@ -142,7 +144,7 @@ def registration_return(*, registration: Registration, by: User, reason: str) ->
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("退回时必须说明原因", fields={"reason": ["请填写退回原因"]})
-    return _move(
+    returned = _move(
         registration,
         RegistrationStatus.RETURNED,
         by=by,
@@ -151,6 +153,15 @@ def registration_return(*, registration: Registration, by: User, reason: str) ->
         decided_at=timezone.now(),
         return_reason=reason,
     )
+    notify(
+        recipient=returned.person.user,
+        kind="registration_returned",
+        title=f"您在{returned.community.name}的报到登记被退回",
+        body=f"退回原因：{reason}。请核对后重新提交。",
+        url=reverse("members:my_registration"),
+        dedupe_key=f"registration-returned:{returned.pk}",
+    )
+    return returned
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.urls import reverse
 from cases import models as cm
 from cases import services as case_services
 from core.admin import UNSCOPED_ADMIN_MODELS, ScopedAdminMixin, ScopedChoicesMixin
-from core.models import Notification
+from core.models import Notification, NotificationPreference
 from members import models as mm
 from tests import factories as f
 from tests.cases.factories import make_case
@@ -271,6 +271,9 @@ def build_world(cast):
     pairs["core.Notification"] = tuple(  # a notification is its recipient's only
         Notification.objects.create(recipient=user, kind="test", title="通知")
         for user in (cast.secretary, cast.other_secretary)
+    )
+    pairs["core.NotificationPreference"] = tuple(  # so is a choice of channels
+        NotificationPreference.objects.create(user=user) for user in (cast.secretary, cast.other_secretary)
     )
     pairs["members.Town"] = (cast.town_obj, cast.other_town_obj)
     pairs["members.Community"] = (cast.beijie, cast.changcheng)
