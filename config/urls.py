@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("volunteering.api_urls")),
     path("", include("cases.api_urls")),
     path("", include("evaluations.api_urls")),
+    path("", include("supervision.api_urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("volunteering/", include("volunteering.urls")),
     path("cases/", include("cases.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("supervision/", include("supervision.urls")),
     path("accounts/login/", member_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", member_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", member_views.PasswordChangeView.as_view(), name="password_change"),

@@ -10,10 +10,11 @@ mkdir -p var/celery/out var/celery/processed var/log
 
 "$BIN/python" manage.py collectstatic --no-input -v0
 
-# One worker process with the beat scheduler embedded. With a real broker, run `celery beat` once and as
-# many `celery worker` processes as needed instead (see README, "Scaling out").
+# One worker process with the beat scheduler embedded: exactly one scheduler, reading its jobs from the
+# database (django-celery-beat's DatabaseScheduler; edit them in the admin). With a real broker, run
+# `celery beat` once and as many `celery worker` processes as needed instead (see README, "Scaling out").
 "$BIN/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
-  --schedule var/celerybeat-schedule >>var/log/worker.log 2>&1 &
+  --scheduler django_celery_beat.schedulers:DatabaseScheduler >>var/log/worker.log 2>&1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
 
