@@ -1,3 +1,4 @@
+from ..models import ACTION_LABELS
 from .complaints import (
     COMMUNITY_OFFICE,
     OWN_OFFICE_REFUSED,
@@ -7,7 +8,6 @@ from .complaints import (
     complaint_receive,
 )
 from .orders import (
-    ACTION_LABELS,
     can_answer,
     can_close,
     can_escalate,
