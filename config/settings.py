@@ -246,6 +246,10 @@ SPECTACULAR_SETTINGS = {
         "SheetStateEnum": "evaluations.models.SheetState",
         "SheetBatchStateEnum": "evaluations.models.SheetBatchState",
         "ConsultationStateEnum": "evaluations.models.ConsultationState",
+        # supervision: orders and staff complaints each have a "state"; orders a "level"
+        "SupervisionOrderStateEnum": "supervision.models.OrderState",
+        "StaffComplaintStateEnum": "supervision.models.ComplaintState",
+        "StaffComplaintMeasureEnum": "supervision.models.Measure",
     },
 }
 

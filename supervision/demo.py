@@ -1,5 +1,6 @@
 """The supervision part of the demo town: orders in every state (issued, answered, closed, escalated, and
-the town-level orders the escalations made) and two staff complaints, one concluded on the ladder.
+the town-level orders the escalations made), unread order notices for the directors and the town, and two
+staff complaints, one concluded on the ladder.
 
 Runs after the cases seed (INSTALLED_APPS order), through the real services, on the cases that the cases
 seed left overdue."""
@@ -10,45 +11,53 @@ import datetime as dt
 import random
 
 from cases.models import Channel
+from core import workdays
 from members.models import RoleAssignment
 from members.roles import Role
 
 from . import services
-from .models import Finding, Measure, OrderState, SupervisionOrder
+from .models import ORDER_WORKING_DAYS, Finding, Measure, OrderLevel, OrderState, SupervisionOrder
 
 
 def seed(*, town, rng: random.Random, today: dt.date) -> dict:
     supervisor = (
         RoleAssignment.objects.filter(town=town, role=Role.TOWN_SUPERVISOR).select_related("user").first()
     )
-    issued = services.issue_orders(today=today, town_ids=[town.pk])
-    orders = list(
-        SupervisionOrder.objects.filter(town=town, issued_on=today).select_related("addressee", "case")
+    # A week ago the sweep issued orders for what was overdue then; today those still unanswered climb to
+    # the town's office, and what is overdue now gets its first order.
+    earlier = today
+    for _ in range(ORDER_WORKING_DAYS + 2):
+        earlier = workdays.previous_working_day(earlier, town=town.pk)
+    issued = services.issue_orders(today=earlier, town_ids=[town.pk])
+    escalated = services.escalate_overdue(today=today, town_ids=[town.pk])
+    issued += services.issue_orders(today=today, town_ids=[town.pk])
+    fresh = list(
+        SupervisionOrder.objects.filter(town=town, issued_on=today, level=OrderLevel.COMMUNITY)
+        .exclude(addressee=None)
+        .select_related("addressee")
+        .order_by("pk")
     )
-    rng.shuffle(orders)
-    for i, order in enumerate(orders[:8]):
-        if order.addressee is None:
-            continue
-        if i % 4 == 0:
+    rng.shuffle(fresh)
+    for i, order in enumerate(fresh[:6]):
+        if i % 3 == 0:
             services.order_answer(
                 order=order, answer="已督促承办人，联系物业本周内修复并回复居民。", by=order.addressee
             )
-        elif i % 4 == 1:
+        elif i % 3 == 1 and supervisor:
             services.order_answer(
                 order=order, answer="已联系相关部门，预计三个工作日内办结。", by=order.addressee
             )
-            if supervisor:
-                services.order_close(
-                    order=order, reason="承办人已落实整改措施，居民表示理解，继续跟踪。", by=supervisor.user
-                )
-        elif i % 4 == 2 and supervisor:
-            child = services.order_escalate(
-                order=order, note="社区答复不及时，升级至镇投诉监督室。", by=supervisor.user
+            services.order_close(
+                order=order, reason="承办人已落实整改措施，居民表示理解，继续跟踪。", by=supervisor.user
             )
-            if i == 2:
-                services.order_answer(
-                    order=child, answer="镇投诉监督室已约谈社区负责人，限期办结。", by=supervisor.user
-                )
+    town_orders = SupervisionOrder.objects.filter(
+        town=town, level=OrderLevel.TOWN_OFFICE, state=OrderState.ISSUED
+    )
+    first_town_order = town_orders.order_by("pk").first()
+    if supervisor and first_town_order is not None:
+        services.order_answer(
+            order=first_town_order, answer="镇投诉监督室已约谈社区负责人，限期办结。", by=supervisor.user
+        )
     complaints = 0
     if supervisor:
         staff = (
@@ -80,4 +89,4 @@ def seed(*, town, rng: random.Random, today: dt.date) -> dict:
     by_state = {
         state: SupervisionOrder.objects.filter(town=town, state=state).count() for state in OrderState.values
     }
-    return {"orders": issued, "by_state": by_state, "staff_complaints": complaints}
+    return {"orders": issued, "escalated": escalated, "by_state": by_state, "staff_complaints": complaints}

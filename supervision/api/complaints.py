@@ -55,7 +55,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
         return obj.staff.get_full_name() or obj.staff.get_username()
 
 
-class ReceiveSerializer(serializers.Serializer):
+class ComplaintReceiveSerializer(serializers.Serializer):
     community = ScopedPrimaryKeyRelatedField(model=Community)
     staff = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), help_text="a secretary, staff member or office director of the community"
@@ -72,7 +72,7 @@ class ReceiveSerializer(serializers.Serializer):
     )
 
 
-class ConcludeSerializer(serializers.Serializer):
+class ComplaintConcludeSerializer(serializers.Serializer):
     finding = serializers.ChoiceField(choices=Finding.choices)
     findings = serializers.CharField(max_length=4000)
     measure = serializers.ChoiceField(choices=Measure.choices, required=False, allow_blank=True)
@@ -100,9 +100,9 @@ class ComplaintViewSet(
     def optimise(self, qs):
         return qs.select_related("staff", "community")
 
-    @extend_schema(request=ReceiveSerializer, responses={201: ComplaintSerializer})
+    @extend_schema(request=ComplaintReceiveSerializer, responses={201: ComplaintSerializer})
     def create(self, request):
-        payload = ReceiveSerializer(data=request.data, context={"request": request})
+        payload = ComplaintReceiveSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         complaint = services.complaint_receive(
@@ -117,12 +117,12 @@ class ComplaintViewSet(
         )
         return Response(ComplaintSerializer(complaint).data, status=201)
 
-    @extend_schema(request=ConcludeSerializer, responses={200: ComplaintSerializer})
+    @extend_schema(request=ComplaintConcludeSerializer, responses={200: ComplaintSerializer})
     @action(detail=True, methods=["post"])
     def conclude(self, request, pk=None):
         """调查办结: findings, and for a founded complaint a measure of the ladder."""
         complaint = self.get_object()
-        payload = ConcludeSerializer(data=request.data)
+        payload = ComplaintConcludeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         services.complaint_conclude(

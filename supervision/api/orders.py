@@ -82,19 +82,19 @@ class OrderDetailSerializer(OrderSerializer):
         read_only_fields = fields
 
 
-class AnswerSerializer(serializers.Serializer):
+class OrderAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(
         max_length=2000, help_text="what was done and when the case will be settled"
     )
 
 
-class CloseSerializer(serializers.Serializer):
+class OrderCloseSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=500, required=False, allow_blank=True, help_text="required while the case is still open"
     )
 
 
-class EscalateSerializer(serializers.Serializer):
+class OrderEscalateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
@@ -143,32 +143,32 @@ class OrderViewSet(
     def _answer(self, order):
         return Response(OrderDetailSerializer(self.get_queryset().get(pk=order.pk)).data)
 
-    @extend_schema(request=AnswerSerializer, responses={200: OrderDetailSerializer})
+    @extend_schema(request=OrderAnswerSerializer, responses={200: OrderDetailSerializer})
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """答复: only the order's addressee (level 1) or the town's supervision office (town levels)."""
         order = self.get_object()
-        payload = AnswerSerializer(data=request.data)
+        payload = OrderAnswerSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.order_answer(order=order, answer=payload.validated_data["answer"], by=request.user)
         return self._answer(order)
 
-    @extend_schema(request=CloseSerializer, responses={200: OrderDetailSerializer})
+    @extend_schema(request=OrderCloseSerializer, responses={200: OrderDetailSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """销号: a reason is required while the case is still open."""
         order = self.get_object()
-        payload = CloseSerializer(data=request.data)
+        payload = OrderCloseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.order_close(order=order, reason=payload.validated_data.get("reason", ""), by=request.user)
         return self._answer(order)
 
-    @extend_schema(request=EscalateSerializer, responses={201: OrderDetailSerializer})
+    @extend_schema(request=OrderEscalateSerializer, responses={201: OrderDetailSerializer})
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         """升级督办 (the town's supervision office): the next level gets a new order, returned here."""
         order = self.get_object()
-        payload = EscalateSerializer(data=request.data)
+        payload = OrderEscalateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         child = services.order_escalate(
             order=order, note=payload.validated_data.get("note", ""), by=request.user
