@@ -58,8 +58,29 @@ class ComplaintEventInline(_ReadOnlyInline):
     readonly_fields = fields
 
 
+# Complaints about staff are the town's supervision office's alone (not the staff member's own community):
+# in the admin, superusers only (the office works on /supervision/complaints/).
+declare_unscoped(
+    "supervision.StaffComplaint", "complaints about a community's staff: the town office's, superusers only"
+)
+declare_unscoped(
+    "supervision.StaffSanction", "measures taken against staff: the town office's, superusers only"
+)
+
+
+class _TownOfficeAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(StaffComplaint)
-class StaffComplaintAdmin(_ReadOnlyAdmin):
+class StaffComplaintAdmin(_TownOfficeAdmin):
     list_display = ["__str__", "community", "channel", "state", "finding", "measure", "received_at"]
     list_filter = ["state", "finding", "measure", "community"]
     list_select_related = ["staff", "community"]
@@ -67,7 +88,7 @@ class StaffComplaintAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(StaffSanction)
-class StaffSanctionAdmin(_ReadOnlyAdmin):
+class StaffSanctionAdmin(_TownOfficeAdmin):
     list_display = ["staff", "measure", "complaint", "at"]
     list_filter = ["measure"]
     list_select_related = ["staff", "complaint"]
@@ -87,6 +108,15 @@ for _label in BEAT_MODELS:
     if admin.site.is_registered(_model):
         _original = type(admin.site.get_model_admin(_model))
         admin.site.unregister(_model)
+        # (its inlines' choices go through visible_to like every inline's; these tables hold no community's rows)
+        _inlines = [
+            type(i.__name__, (ScopedChoicesMixin, i), {"__module__": __name__}) for i in _original.inlines
+        ]
         admin.site.register(
-            _model, type(_original.__name__, (SuperuserOnlyAdminMixin, _original), {"__module__": __name__})
+            _model,
+            type(
+                _original.__name__,
+                (SuperuserOnlyAdminMixin, _original),
+                {"__module__": __name__, "inlines": _inlines},
+            ),
         )

@@ -15,7 +15,7 @@ from django.db import models
 from config.celery import DEFAULT_PERIODIC_TASKS
 from core import retention
 
-PROJECT_APPS = ("members", "volunteering", "cases", "core", "evaluations")
+PROJECT_APPS = ("members", "volunteering", "cases", "core", "evaluations", "supervision")
 
 # A field holds personal data when one of these words is a whole part of its name (split at "_"):
 # `resident_phone` and `contact_phone` match, `phone_verified_at` would too; `filename`, `emailed_at` do not.
