@@ -54,11 +54,13 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_celery_beat",
     "core",
     "members",
     "volunteering",
     "cases",
     "evaluations",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +275,10 @@ SPECTACULAR_SETTINGS = {
         "SheetStateEnum": "evaluations.models.SheetState",
         "SheetBatchStateEnum": "evaluations.models.SheetBatchState",
         "ConsultationStateEnum": "evaluations.models.ConsultationState",
+        # supervision: orders and staff complaints each have a "state"; orders a "level"
+        "SupervisionOrderStateEnum": "supervision.models.OrderState",
+        "StaffComplaintStateEnum": "supervision.models.ComplaintState",
+        "StaffComplaintMeasureEnum": "supervision.models.Measure",
     },
 }
 
@@ -313,7 +319,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Periodic jobs live in the database (django-celery-beat): the admin sees, pauses and re-times them; the
+# defaults are declared in config/celery.py (DEFAULT_PERIODIC_TASKS) and seeded after every migrate.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+DJANGO_CELERY_BEAT_TZ_AWARE = True
 # Audit trail and access log (core.audit): kept this many days, then purged nightly; under 180 is refused.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 # Other personal data (core.retention, nightly): the rows of a roster upload (full ID numbers) are blanked

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("volunteering.api_urls")),
     path("", include("cases.api_urls")),
     path("", include("evaluations.api_urls")),
+    path("", include("supervision.api_urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("inbox/", include("core.urls")),
+    path("supervision/", include("supervision.urls")),
     path("accounts/login/", member_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", member_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", member_views.PasswordChangeView.as_view(), name="password_change"),

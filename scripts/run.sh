@@ -24,10 +24,11 @@ mkdir -p "$VAR_DIR/celery/out" "$VAR_DIR/celery/processed" "$VAR_DIR/log"
 
 "$BIN/python" manage.py collectstatic --no-input -v0
 
-# One worker process with the beat scheduler embedded. With a real broker, run `celery beat` once and as
-# many `celery worker` processes as needed instead (see README, "Scaling out").
+# One worker process with the beat scheduler embedded: exactly one scheduler, reading its jobs from the
+# database (django-celery-beat's DatabaseScheduler; edit them in the admin). With a real broker, run
+# `celery beat` once and as many `celery worker` processes as needed instead (see README, "Scaling out").
 "$BIN/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
-  --schedule "$VAR_DIR/celerybeat-schedule" >>"$VAR_DIR/log/worker.log" 2>&1 &
+  --scheduler django_celery_beat.schedulers:DatabaseScheduler >>"$VAR_DIR/log/worker.log" 2>&1 &
 worker=$!
 # Stop the worker with the web server: a warm shutdown first; one still running after 30 s (seen once, stuck
 # after its pool had exited) is killed. Tasks are acknowledged late and idempotent, so a killed one reruns.

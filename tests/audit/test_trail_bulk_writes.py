@@ -236,6 +236,10 @@ UPDATE_CALLS = {
     ("cases/retention.py", "anonymise_unlinked_visits", "ForumItem"): SWEEP,
     # (b) Nightly purge of roster upload rows → "bulk_roster_imports_purged".
     ("members/retention.py", "purge_roster_imports", "RosterImport"): SWEEP,
+    # (b) The morning 督办 sweep: orders of resolved cases closed, overdue orders escalated — one summary
+    # each ("bulk_supervision_orders_closed" / "…_escalated"), plus the orders' own event rows.
+    ("supervision/services/orders.py", "close_resolved", "SupervisionOrder"): SWEEP,
+    ("supervision/services/orders.py", "escalate_overdue", "SupervisionOrder"): SWEEP,
     # (b) Nightly purges of volunteering's personal data (volunteering.retention, each inside
     # audit.bulk_operation with one summary): hand-out recipients and donors → "bulk_handout_names_purged",
     # ended pairings → "bulk_pairings_anonymised", withdrawn listings' phones → "bulk_skill_phones_purged".
@@ -277,7 +281,7 @@ def classified(key) -> tuple[str, int]:
     return value if isinstance(value, tuple) else (value, 1)
 
 
-SCANNED_APPS = ("members", "volunteering", "cases", "evaluations", "core")
+SCANNED_APPS = ("members", "volunteering", "cases", "evaluations", "supervision", "core")
 
 
 def _root(node) -> str:

@@ -219,7 +219,23 @@ def _community_rows(community, *, office, person, officer, building, tag):
         **appraisal_admin_rows(community, person=person, officer=officer),
         # employer
         **_evaluation_rows(community, person),
+        # supervision (staff complaints are the town office's alone: superuser-only in the admin)
+        "supervision.SupervisionOrder": _supervision_order(case),
     }
+
+
+def _supervision_order(case):
+    from supervision.models import SupervisionOrder
+
+    day = dt.date(2026, 3, 16)
+    return SupervisionOrder.objects.create(
+        case=case,
+        community=case.community,
+        town=case.community.town,
+        case_due_on=day,
+        issued_on=day,
+        due_on=day,
+    )
 
 
 def _evaluation_rows(community, person):
