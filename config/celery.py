@@ -116,7 +116,9 @@ def seed_periodic_tasks(**kwargs) -> dict:
         schedule = entry["schedule"]
         task = PeriodicTask.objects.filter(name=name).first()
         if task is None and isinstance(schedule, int | float):  # every N seconds (the outbox relay)
-            interval, _ = IntervalSchedule.objects.get_or_create(every=int(schedule), period=IntervalSchedule.SECONDS)
+            interval, _ = IntervalSchedule.objects.get_or_create(
+                every=int(schedule), period=IntervalSchedule.SECONDS
+            )
             PeriodicTask.objects.create(
                 name=name, task=entry["task"], interval=interval, description=DESCRIPTIONS.get(name, "")
             )

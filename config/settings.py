@@ -341,7 +341,9 @@ SKILL_PHONE_RETENTION_DAYS = env_int("SKILL_PHONE_RETENTION_DAYS", 30)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@minqing.local")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
-EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", "minqing.local")  # notification emails: Message-ID <notification-N@...>
+EMAIL_MESSAGE_ID_DOMAIN = env_str(
+    "EMAIL_MESSAGE_ID_DOMAIN", "minqing.local"
+)  # notification emails: Message-ID <notification-N@...>
 # SMS for notifications (core.sms): "logging" (default: written to the log, number masked), "locmem" (tests),
 # or the dotted path of a provider's backend class with `send_messages(messages)`.
 SMS_BACKEND = env_str("SMS_BACKEND", "logging")

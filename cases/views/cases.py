@@ -60,7 +60,9 @@ def case_list(request):
     communities = Community.objects.visible_to(request.user)
     visible = selectors.case_queryset_for_list(Case.objects.visible_to(request.user))
     form = forms.CaseFilterForm(
-        request.GET or None, communities=communities, assignees=selectors.assignees_of(visible, but=request.user)
+        request.GET or None,
+        communities=communities,
+        assignees=selectors.assignees_of(visible, but=request.user),
     )
     filtered = filtered_cases(request)
     page = Paginator(filtered.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -23,7 +23,7 @@ ROUTES = {TOWN_OFFICE: "镇投诉监督室", COMMUNITY_OFFICE: "被投诉人所�
 OWN_OFFICE_REFUSED = "干部作风投诉不能交由被投诉人所在社区办公室办理，须转镇投诉监督室调查处理"
 
 TRANSITIONS = {ComplaintState.RECEIVED: {ComplaintState.CONCLUDED}, ComplaintState.CONCLUDED: set()}
-_targets = table_targets(TRANSITIONS)  # type: ignore[arg-type]
+_targets = table_targets(TRANSITIONS)
 
 
 def _refused(complaint: StaffComplaint) -> Conflict:
