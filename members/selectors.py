@@ -166,15 +166,16 @@ def community_home_figures(*, community_ids, today) -> dict:
 
 
 def notices_section(*, user, scope, person, today):
-    """未读通知: how many of the user's notifications are unread, and the latest three (two queries)."""
+    """未读通知: how many of the user's notifications are unread (shared with the bell), and the latest three."""
     from core.models import Notification
+    from core.notifications import unread_count
 
     from .home import HomeSection
 
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    count = unread.count()
+    count = unread_count(user)  # the bell's count: one query for both
     if not count:
         return None
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     latest = list(unread.order_by("-created_at", "-pk").values("title", "url", "created_at")[:3])
     return HomeSection(
         "notices", "未读通知", "members/home/_notices.html", {"unread": count, "latest": latest}, order=5

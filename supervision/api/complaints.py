@@ -4,11 +4,9 @@ may register one (it goes to the town and is no longer the community's to see)."
 from __future__ import annotations
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from cases.models import Case, Channel
@@ -92,8 +90,8 @@ class ComplaintViewSet(
 ):
     queryset = StaffComplaint.objects.all()
     serializer_class = ComplaintSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ComplaintFilter
+    search_fields = ["content", "staff__display_name"]
     ordering_fields = ["received_at", "id"]
     ordering = ["-received_at", "-id"]
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import django_filters
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from core.api import ScopedQuerysetMixin
@@ -126,8 +124,8 @@ class OrderViewSet(
 
     queryset = SupervisionOrder.objects.all()
     serializer_class = OrderSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = OrderFilter
+    search_fields = ["case__tracking_no"]
     ordering_fields = ["issued_on", "due_on", "level", "id"]
     ordering = ["-issued_on", "-id"]
 

@@ -152,12 +152,45 @@ LOGGED_DOWNLOADS = {
     "/api/v1/officers/{id}/letter/": "test_printing_an_appointment_letter_is_logged",
     "/api/v1/roster-export/": "test_a_roster_export_logs_who_and_the_reason_given",
     "/api/v1/volunteering/ledgers/export/": "test_a_ledger_export_is_logged",
+    "/api/v1/cases/ledger-xlsx/": "test_the_office_spreadsheets_are_logged_downloads",
+    "/api/v1/registrations/export-xlsx/": "test_the_office_spreadsheets_are_logged_downloads",
+    "/api/v1/roster-imports/{id}/problems-xlsx/": "test_the_roster_problems_sheet_is_a_logged_download",
     # appraisal
     "/api/v1/commendations/{id}/pdf/": "test_printing_a_commendation_is_logged",
     # employer
     "/api/v1/evaluations/sheets/{id}/pdf/": "test_printing_a_feedback_sheet_is_logged",
     "/api/v1/evaluations/certificates/{id}/pdf/": "test_printing_a_service_certificate_is_logged",
 }
+
+
+@pytest.mark.parametrize(
+    "url, description",
+    [("/api/v1/cases/ledger-xlsx/", "民情台账导出"), ("/api/v1/registrations/export-xlsx/", "报到登记导出")],
+)
+def test_the_office_spreadsheets_are_logged_downloads(cast, office, url, description):
+    make_case(community=cast.beijie, by=cast.secretary)
+
+    response = office.get(url)
+
+    assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
+    row = only_access(what="export")
+    assert row.description == description and row.user == cast.secretary
+
+
+def test_the_roster_problems_sheet_is_a_logged_download(cast, office):
+    from members.roster import roster_import_create
+    from tests.members.roster_files import sample_file
+
+    batch = roster_import_create(by=cast.secretary, fileobj=sample_file("roster-2026.xlsx"), filename="r.xlsx")
+
+    response = office.get(f"/api/v1/roster-imports/{batch.pk}/problems-xlsx/")
+
+    assert response.status_code == 200
+    row = only_access(what="export")
+    assert row.description == "花名册导入问题表" and (row.object_type, row.object_id) == (
+        "members.RosterImport",
+        str(batch.pk),
+    )
 
 
 # employer: the feedback sheet (反馈单) and the service-hours certificate (志愿服务证明)

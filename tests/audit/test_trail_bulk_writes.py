@@ -262,6 +262,15 @@ UPDATE_CALLS = {
     # no person's change.
     ("cases/demo.py", "_seed_community", "Mailbox"): BOOKKEEPING,
     ("cases/demo.py", "_seed_community", "Case"): BOOKKEEPING,
+    ("volunteering/demo.py", "seed", "ServiceRecord"): BOOKKEEPING,
+    # (c) The outbox (core.outbox): delivery bookkeeping of background messages (taken, published, failed,
+    # retried), not a domain change; the effects themselves are audited by the tasks that run them.
+    ("core/outbox.py", "dispatch", "OutboxMessage"): BOOKKEEPING,
+    ("core/outbox.py", "relay", "OutboxMessage"): BOOKKEEPING,
+    ("core/outbox.py", "_run_eagerly", "OutboxMessage"): BOOKKEEPING,
+    ("core/outbox.py", "_record_failure", "OutboxMessage"): BOOKKEEPING,
+    ("core/admin.py", "OutboxMessageAdmin.retry_now", "queryset"): BOOKKEEPING,
+    ("core/management/commands/relay_outbox.py", "Command.handle", "OutboxMessage"): BOOKKEEPING,
     # (c) employer: a sheet batch's progress record (claimed → running, the count done after each chunk,
     # finished); the sheets a chunk writes are summarised in one audit event (below).
     ("evaluations/services/sheets.py", "sheet_batch_run", "SheetBatch"): (BOOKKEEPING, 3),
