@@ -384,23 +384,36 @@ def test_hall_case_is_promised_assigned_handled_on_a_phone_and_closed_by_the_rat
 
 
 def test_employer_liaison_sees_its_members_year_and_the_sheets_inbox(journey, cast):
+    from evaluations import services as evaluations
+
     register(cast.member_person, cast.beijie)
     RecordFactory(
         item=ItemFactory(community=cast.beijie, title="楼道清扫", organiser=cast.staff),
         person=cast.member_person,
         status=RecordStatus.APPROVED,
     )
+    year = timezone.localdate().year
+    evaluations.sheet_batch_start(community=cast.beijie, year=year, by=cast.secretary)  # eager: runs now
+    evaluations.sheets_issue_all(community=cast.beijie, year=year, by=cast.secretary)
     j = journey("5 单位联络人：本单位党员、反馈单", viewport=OFFICE)
     page = j.page
     login_through_form(page, cast.liaison.username)
     members = page.get_by_role("main")
-    expect(members).to_contain_text("马明")
-    expect(members).to_contain_text("已报到")
+    expect(members.get_by_role("row", name=re.compile("马明"))).to_contain_text("已报到")
+    if HOMES:  # the year's activity beside each member
+        expect(members.get_by_role("row", name=re.compile("马明"))).to_contain_text("小时")
     j.check("本单位党员")
 
+    # The community's feedback sheet waits in its inbox: it downloads it and acknowledges receipt
     page.goto("/evaluations/inbox/")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    j.check("反馈单")
+    sheet = page.locator(".card", has_text="马明").first
+    expect(sheet).to_contain_text("服务事项 1 项")
+    pdf = page.request.get(sheet.get_by_role("link", name=re.compile("PDF")).get_attribute("href"))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    j.check("反馈单收件箱")
+    sheet.get_by_role("button", name="签收").click()
+    expect(page.locator(".card", has_text="马明").first).to_contain_text("已签收")
+    j.check("已签收")
 
 
 # ----------------------------------------------------------------------------------------- 6. town supervisor
