@@ -59,8 +59,9 @@ class CaseFilterForm(Form):
         self.fields["community"].queryset = (
             communities if communities is not None else Community.objects.none()
         )
-        for name, field in self.fields.items():  # the filters show no <label>: name each for screen readers
-            field.widget.attrs.setdefault("aria-label", field.label or {"overdue": "是否超期"}.get(name, name))
+        # the filters show no <label>: each control is named for screen readers
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("aria-label", field.label or {"overdue": "是否超期"}.get(name))
 
 
 class IntakeForm(Form):

@@ -86,7 +86,8 @@ class RosterFilterForm(Form):
     def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
-        for field in self.fields.values():  # the filters show no <label>: name each control for screen readers
+        # the filters show no <label>: each control is named for screen readers
+        for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", field.label)
 
 

@@ -27,7 +27,9 @@ PHONE = {"width": 390, "height": 844}
 VENDOR = Path(__file__).resolve().parent.parent / "vendor"
 AXE = VENDOR / "axe.min.js"
 AXE_URL = "/__journeys__/axe.min.js"  # answered by the harness (Journey.__init__), not by the product
-ARTIFACTS = Path(os.environ.get("JOURNEY_ARTIFACTS") or Path(__file__).resolve().parents[3] / "test-artifacts")
+ARTIFACTS = Path(
+    os.environ.get("JOURNEY_ARTIFACTS") or Path(__file__).resolve().parents[3] / "test-artifacts"
+)
 
 # Listens for the browser's own report of a refused resource: the harness's init script runs before the
 # page's scripts and is not subject to the page's policy.
@@ -61,6 +63,8 @@ class Journey:
         self.console = console
         self.folder = folder or ARTIFACTS / "journeys" / slug(name)
         self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):  # what a previous run left
+            old.unlink()
         self.steps = 0
         self.checked: list[str] = []
         page.context.add_init_script(CSP_LISTENER)
@@ -78,9 +82,7 @@ class Journey:
         page.screenshot(path=str(shot), full_page=True)
         shot_at = time.monotonic()
         problems: list[str] = []
-        fits = page.evaluate(
-            "[document.scrollingElement.scrollWidth, window.innerWidth]"
-        )
+        fits = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
         if fits[0] > fits[1]:
             problems.append(f"scrolls sideways: {fits[0]} px wide in a {fits[1]} px window")
         problems += [f"CSP violation: {v}" for v in page.evaluate("window.__cspViolations || []")]
@@ -95,7 +97,9 @@ class Journey:
         self.checked.append(page.url)
         if os.environ.get("JOURNEY_TIMES"):
             now = time.monotonic()
-            print(f"{step}: screenshot {shot_at - started:.1f}s, checks {axe_at - shot_at:.1f}s, axe {now - axe_at:.1f}s")
+            print(
+                f"{step}: screenshot {shot_at - started:.1f}s, checks {axe_at - shot_at:.1f}s, axe {now - axe_at:.1f}s"
+            )
         assert not problems, f"{self.name} · {step} ({page.url}, {shot}):\n  - " + "\n  - ".join(problems)
 
 

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 from cases.states import CaseState
-from members.models import Registration, RegistrationStatus
+from members.models import RegistrationStatus
 from tests import factories as f
 from tests.cases.factories import make_case, step
 from tests.volunteering.factories import ItemFactory, PostFactory, RecordFactory, SignUpFactory, register
@@ -47,7 +47,16 @@ SIX = {  # the manual's six communities of 城关镇, as the sample roster names
     "县府街社区": "xianfujie",
     "前窑社区": "qianyao",
 }
-SAMPLE_EMPLOYERS = ["县人民医院", "县第一中学", "县财政局", "县供电公司", "县农业农村局", "县人民法院", "县邮政分公司", "县自来水公司"]
+SAMPLE_EMPLOYERS = [
+    "县人民医院",
+    "县第一中学",
+    "县财政局",
+    "县供电公司",
+    "县农业农村局",
+    "县人民法院",
+    "县邮政分公司",
+    "县自来水公司",
+]
 
 
 def sample_town(cast):
@@ -114,7 +123,9 @@ def act(page, action, *, select=None, fill=None):
 # ------------------------------------------------------------------------------------------------ 1. secretary
 
 
-def test_secretary_imports_the_roster_confirms_a_registration_and_appoints_an_officer(journey, cast, tmp_path):
+def test_secretary_imports_the_roster_confirms_a_registration_and_appoints_an_officer(
+    journey, cast, tmp_path
+):
     sample_town(cast)
     waiting = f.RegistrationFactory(
         person=cast.member_person, community=cast.beijie, status=RegistrationStatus.SUBMITTED
@@ -136,7 +147,9 @@ def test_secretary_imports_the_roster_confirms_a_registration_and_appoints_an_of
     problems = page.locator("table.errors")
     expect(page.get_by_role("alert")).to_contain_text("本次不能导入")
     for row in ("6", "10", "14", "17", "43"):
-        expect(problems.locator("td[data-label=行号]", has_text=re.compile(rf"^{row}$")).first).to_be_visible()
+        expect(
+            problems.locator("td[data-label=行号]", has_text=re.compile(rf"^{row}$")).first
+        ).to_be_visible()
     j.check("导入的错误")
 
     if HOMES:  # the problems as a spreadsheet, the bad rows marked
@@ -210,13 +223,21 @@ def test_member_on_a_phone_claims_a_post_signs_up_checks_in_and_sees_the_year(jo
     PostFactory(community=cast.beijie, name="治安巡逻岗", capacity=4)
     soon = timezone.now() + dt.timedelta(minutes=10)
     today = ItemFactory(
-        community=cast.beijie, title="楼道清扫", starts_at=soon, ends_at=soon + dt.timedelta(hours=2),
-        capacity=5, organiser=cast.staff,
+        community=cast.beijie,
+        title="楼道清扫",
+        starts_at=soon,
+        ends_at=soon + dt.timedelta(hours=2),
+        capacity=5,
+        organiser=cast.staff,
     )
     later = timezone.now() + dt.timedelta(days=2)
     full = ItemFactory(
-        community=cast.beijie, title="助老送餐", starts_at=later, ends_at=later + dt.timedelta(hours=2),
-        capacity=1, organiser=cast.staff,
+        community=cast.beijie,
+        title="助老送餐",
+        starts_at=later,
+        ends_at=later + dt.timedelta(hours=2),
+        capacity=1,
+        organiser=cast.staff,
     )
     SignUpFactory(item=full)
     j = journey("2 党员（手机）：岗位、报名、签到、台账", viewport=PHONE)
@@ -228,7 +249,9 @@ def test_member_on_a_phone_claims_a_post_signs_up_checks_in_and_sees_the_year(jo
 
     # He claims a post
     page.goto("/volunteering/posts/")
-    page.locator("tr, li, .card, article", has_text="治安巡逻岗").get_by_role("button", name="认领此岗位").first.click()
+    page.locator("tr, li, .card, article", has_text="治安巡逻岗").get_by_role(
+        "button", name="认领此岗位"
+    ).first.click()
     expect(page.locator(".messages")).to_be_visible()
     j.check("认领岗位")
 
@@ -352,7 +375,9 @@ def test_hall_case_is_promised_assigned_handled_on_a_phone_and_closed_by_the_rat
     field.check("已办结")
     if UIFIXES:  # she reveals the resident's number with a reason and calls from the page
         phone.get_by_role("button", name=re.compile("查看完整号码")).click()
-        expect(phone.get_by_role("link", name=re.compile("139"))).to_have_attribute("href", re.compile("^tel:"))
+        expect(phone.get_by_role("link", name=re.compile("139"))).to_have_attribute(
+            "href", re.compile("^tel:")
+        )
         field.check("完整号码")
     visit = timezone.localtime() + dt.timedelta(days=1)
     act(phone, "约定上门", fill={"约定上门时间": visit.strftime("%Y-%m-%dT10:00"), "地点": "2号楼1单元"})
@@ -421,7 +446,9 @@ def test_employer_liaison_sees_its_members_year_and_the_sheets_inbox(journey, ca
 
 def test_town_supervisor_compares_the_six_communities_and_opens_an_overdue_list(journey, cast):
     communities = sample_town(cast)
-    late = make_case(cast.changcheng, by=cast.other_secretary, state=CaseState.ASSIGNED, worker=cast.other_secretary)
+    late = make_case(
+        cast.changcheng, by=cast.other_secretary, state=CaseState.ASSIGNED, worker=cast.other_secretary
+    )
     Case.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=3))
     make_case(cast.beijie, by=cast.secretary, state=CaseState.ASSIGNED, worker=cast.staff)
     j = journey("6 镇督查：六个社区、超期", viewport=OFFICE)
