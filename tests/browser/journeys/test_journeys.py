@@ -453,7 +453,8 @@ def test_employer_liaison_sees_its_members_year_and_the_sheets_inbox(journey, ca
     members = page.get_by_role("main")
     expect(members.get_by_role("row", name=re.compile("马明"))).to_contain_text("已报到")
     if HOMES:  # the year's activity beside each member
-        expect(members.get_by_role("row", name=re.compile("马明"))).to_contain_text("小时")
+        expect(members.get_by_role("columnheader", name=re.compile("服务时长"))).to_be_visible()
+        expect(members.get_by_role("row", name=re.compile("马明"))).to_contain_text("2.0")
     j.check("本单位党员")
 
     # The community's feedback sheet waits in its inbox: it downloads it and acknowledges receipt
