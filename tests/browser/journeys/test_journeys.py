@@ -22,8 +22,10 @@ from playwright.sync_api import expect
 from cases.models import Case
 from cases.states import CaseState
 from members.models import RegistrationStatus
+from members.validators import id_check_digit
 from tests import factories as f
 from tests.cases.factories import make_case, step
+from tests.members.roster_files import SAMPLE_COMMUNITIES, complete_sample_town, sample_path
 from tests.volunteering.factories import ItemFactory, PostFactory, RecordFactory, SignUpFactory, register
 from volunteering import checkin
 from volunteering.models import RecordStatus
@@ -33,58 +35,28 @@ from .support import OFFICE, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+MISTAKES = "roster-with-mistakes.xlsx"  # the shared sample (tests/members/data/)
+
 # Steps that depend on branches not yet merged into main.
 HOMES = False  # role home pages, grouped navigation, roster problems .xlsx, own-community import
 UIFIXES = False  # reveal a number with a reason + tel: link, ISO dates in date inputs, the notice's QR
 
-SAMPLES = Path("/work/shared/samples")
-MISTAKES = SAMPLES / "roster-with-mistakes.xlsx"
-SIX = {  # the manual's six communities of 城关镇, as the sample roster names them
-    "北街社区": "beijie",
-    "长城社区": "changcheng",
-    "文化街社区": "wenhuajie",
-    "南街社区": "nanjie",
-    "县府街社区": "xianfujie",
-    "前窑社区": "qianyao",
-}
-SAMPLE_EMPLOYERS = [
-    "县人民医院",
-    "县第一中学",
-    "县财政局",
-    "县供电公司",
-    "县农业农村局",
-    "县人民法院",
-    "县邮政分公司",
-    "县自来水公司",
-]
+SIX = list(SAMPLE_COMMUNITIES)  # the manual's six communities of 城关镇, as the sample roster names them
 
 
 def sample_town(cast):
     """城关镇 as the sample roster knows it: its six communities and eight employers."""
-    from members.models import Community, Employer
-
-    for name, code in SIX.items():
-        if not Community.objects.filter(town=cast.town_obj, name=name).exists():
-            f.CommunityFactory(town=cast.town_obj, name=name, code=code, officer_quota=2)
-    for name in SAMPLE_EMPLOYERS:
-        if not Employer.objects.filter(town=cast.town_obj, name=name).exists():
-            f.EmployerFactory(town=cast.town_obj, name=name)
-    return {c.name: c for c in Community.objects.filter(town=cast.town_obj)}
-
-
-def with_check_digit(first17: str) -> str:
-    """A GB 11643 ID number: the 17 digits and their check character."""
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+    return complete_sample_town(cast)["communities"]
 
 
 def fixed_roster(folder: Path, *, only: str | None = None) -> Path:
     """The sample with its mistakes corrected as a secretary would in Excel (`only`: keep one community's rows)."""
-    book = openpyxl.load_workbook(MISTAKES)
+    book = openpyxl.load_workbook(sample_path(MISTAKES))
     sheet = book.active
-    sheet["F6"] = with_check_digit(str(sheet["F6"].value)[:17])  # the check digit was wrong
+    first17 = str(sheet["F6"].value)[:17]
+    sheet["F6"] = first17 + id_check_digit(first17)  # the check digit was wrong
     sheet["J10"] = "县人民医院"  # an employer the town does not know
-    sheet["F14"] = with_check_digit("41082219791028021")  # Excel kept it as a number: typed again as text
+    sheet["F14"] = "41082219791028021" + id_check_digit("41082219791028021")  # Excel kept it as a number
     sheet["E17"] = "1975.07"  # 八五年三月: nobody can read it (the ID number says 1975-07)
     sheet.delete_rows(43)  # the same person as row 5
     if only:
@@ -157,7 +129,7 @@ def test_secretary_imports_the_roster_confirms_a_registration_and_appoints_an_of
     go(page, "/roster/", group="花名册与报到", link="花名册")
     page.get_by_role("link", name="导入", exact=True).click()
     j.check("导入花名册")
-    page.get_by_label(re.compile("文件")).set_input_files(MISTAKES)
+    page.get_by_label(re.compile("文件")).set_input_files(sample_path(MISTAKES))
     page.get_by_role("button", name="上传并检查").click()
     problems = page.locator("table.errors")
     expect(page.get_by_role("alert")).to_contain_text("本次不能导入")
