@@ -22,9 +22,12 @@ def pytest_runtest_makereport(item, call):
 def journey(request, open_page):
     journeys = []
 
+    # a module says whether its menu must fit without inner scrolling (MENU_MUST_FIT, the grouped menu)
+    menu_must_fit = getattr(request.module, "MENU_MUST_FIT", False)
+
     def make(name, user=None, viewport=OFFICE, **kwargs):
         page, console = open_page(user, viewport=viewport, **kwargs)
-        journeys.append(Journey(name, page, console))
+        journeys.append(Journey(name, page, console, menu_must_fit=menu_must_fit))
         return journeys[-1]
 
     yield make

@@ -57,8 +57,11 @@ def slug(text: str) -> str:
 class Journey:
     """One person's path through the product in one browser context. `check(step)` after each page."""
 
-    def __init__(self, name: str, page, console, *, folder: Path | None = None):
+    def __init__(self, name: str, page, console, *, folder: Path | None = None, menu_must_fit: bool = False):
         self.name = name
+        # the menu scrolls inside itself (overflow-x: auto), so the page never does: with the grouped menu
+        # every entry must be reachable without that inner scrolling either
+        self.menu_must_fit = menu_must_fit
         self.page = page
         self.console = console
         self.folder = folder or ARTIFACTS / "journeys" / slug(name)
@@ -85,6 +88,12 @@ class Journey:
         fits = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
         if fits[0] > fits[1]:
             problems.append(f"scrolls sideways: {fits[0]} px wide in a {fits[1]} px window")
+        if self.menu_must_fit:
+            hidden = page.evaluate(
+                "[...document.querySelectorAll('nav')].filter(n => n.scrollWidth > n.clientWidth + 1).length"
+            )
+            if hidden:
+                problems.append("the menu scrolls sideways: some of its entries are out of sight")
         problems += [f"CSP violation: {v}" for v in page.evaluate("window.__cspViolations || []")]
         axe_at = time.monotonic()
         if axe:
