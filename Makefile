@@ -7,7 +7,11 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run serve migrate seed test test-postgres schemathesis lint format bench backup restore clean
+.PHONY: install run debug serve migrate seed test test-embedded test-postgres schemathesis lint format bench backup restore clean
+
+# The embedded default's environment for manage.py (scripts/embedded-env.sh): VAR_DIR, and a SECRET_KEY
+# generated once into var/secret_key when neither SECRET_KEY nor SECRET_KEY_FILE is given.
+EMBEDDED := . scripts/embedded-env.sh &&
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -19,18 +23,28 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	mkdir -p var/celery/out var/celery/processed
-	$(PY) manage.py migrate --no-input
+	$(EMBEDDED) mkdir -p "$$VAR_DIR/celery/out" "$$VAR_DIR/celery/processed" && $(PY) manage.py migrate --no-input
 
 seed: migrate
-	$(PY) manage.py seed_demo --if-empty
+	$(EMBEDDED) $(PY) manage.py seed_demo --if-empty
 
-# Web (gunicorn), Celery worker and beat scheduler together; Ctrl-C stops all three.
+# The product: web (gunicorn, 2 workers), Celery worker and beat scheduler together, DEBUG off, on
+# http://127.0.0.1:$(PORT)/ (scripts/run.sh lists the knobs); Ctrl-C stops all three.
 run: seed
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} PORT=$(PORT) BIN=$(BIN) ./scripts/run.sh
+	PORT=$(PORT) BIN=$(BIN) ./scripts/run.sh
 
+# The same processes with DEBUG on (Django's debug pages, static files from the source tree, reload on
+# code changes): for developing, never for an office.
+debug: seed
+	DJANGO_DEBUG=1 PORT=$(PORT) BIN=$(BIN) ./scripts/run.sh
+
+# The suite on SQLite with eager tasks, except the tests marked `embedded` (a live `make run`-style server
+# on a fresh database, about a minute): `make test-embedded` runs those, and .ci/run runs both.
 test: install
-	DJANGO_TESTING=1 CELERY_TASK_ALWAYS_EAGER=1 $(BIN)/pytest -q -n 2
+	DJANGO_TESTING=1 CELERY_TASK_ALWAYS_EAGER=1 $(BIN)/pytest -q -n 2 -m "not embedded"
+
+test-embedded: install
+	DJANGO_TESTING=1 CELERY_TASK_ALWAYS_EAGER=1 $(BIN)/pytest -q -p no:randomly -m embedded tests/embedded
 
 # The suite on PostgreSQL with a real Celery worker on Redis (what .ci/run does after `make test`).
 test-postgres: install
@@ -60,18 +74,19 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# BENCH_ARGS: e.g. "--scale 0.1" (1,000 members instead of 10,000, for CI) or "--only sheets"
 bench: migrate
-	DJANGO_TESTING=1 $(PY) -m benchmarks
+	DJANGO_TESTING=1 $(PY) -m benchmarks $(BENCH_ARGS)
 
 # Backups (scripts/backup.sh, scripts/restore.sh): pg_dump -Fc / pg_restore on PostgreSQL, SQLite's backup
 # API on SQLite. `make backup` writes var/backups/<time>.<ext> (or BACKUP_FILE=…);
 # `make restore BACKUP_FILE=var/backups/….dump` replaces the database after asking for its name.
 backup: install
-	BACKUP_FILE="$(BACKUP_FILE)" ./scripts/backup.sh
+	$(EMBEDDED) BACKUP_FILE="$(BACKUP_FILE)" ./scripts/backup.sh
 
 restore: install
 	@test -n "$(BACKUP_FILE)" || { echo "usage: make restore BACKUP_FILE=var/backups/<file>"; exit 2; }
-	./scripts/restore.sh "$(BACKUP_FILE)"
+	$(EMBEDDED) ./scripts/restore.sh "$(BACKUP_FILE)"
 
 clean:
 	rm -rf $(VENV) var

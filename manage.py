@@ -5,10 +5,9 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # A machine with no SECRET_KEY configured is a developer's: manage.py then runs in DEBUG with a dev key.
-    # Production sets SECRET_KEY (gunicorn and Celery refuse to start without it), so this never applies there.
-    if not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE")):
-        os.environ.setdefault("DJANGO_DEBUG", "1")
+    # No guessing from the environment: without SECRET_KEY (or SECRET_KEY_FILE) and without DJANGO_DEBUG=1
+    # the settings refuse to load. `make migrate`, `make run` and the other targets pass the key kept in
+    # var/secret_key; a developer who wants the debug pages asks for them (DJANGO_DEBUG=1, `make debug`).
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -5,6 +5,7 @@ Targets are for the 2-core machines we run on; they guard the set-based designs 
 bulk writes) rather than micro-timings.
 """
 
+import argparse
 import io
 import os
 import random
@@ -141,11 +142,38 @@ def run() -> None:
             add_working_days(start + dt.timedelta(days=i % 360), 5)
 
 
-def main() -> int:
+SECTIONS = ("roster", "sheets")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=float(os.environ.get("BENCH_SCALE", "1")),
+        help="size factor of the feedback-sheet bench (1 = 10,000 members; CI: 0.1). Env: BENCH_SCALE",
+    )
+    parser.add_argument(
+        "--only",
+        choices=SECTIONS,
+        action="append",
+        help="run only this section (repeatable); default: all",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    sections = args.only or list(SECTIONS)
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run()
+        if "roster" in sections:
+            run()
+        if "sheets" in sections:
+            from benchmarks import sheets
+
+            sheets.run(scale=args.scale, results=RESULTS)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(f"\nBenchmarks on {connection.vendor} ({os.cpu_count()} cores)\n")

@@ -40,9 +40,25 @@ class ReadOnlyInline(ScopedChoicesMixin, admin.TabularInline):
         return False
 
 
-class CaseEventInline(ReadOnlyInline):
+class EventLabelsMixin:
+    """The Chinese labels of an event's action and states (never the code words)."""
+
+    @admin.display(description="操作", ordering="action")
+    def action_label(self, obj):
+        return obj.action_display
+
+    @admin.display(description="原状态")
+    def from_label(self, obj):
+        return obj.from_state_display
+
+    @admin.display(description="新状态")
+    def to_label(self, obj):
+        return obj.to_state_display
+
+
+class CaseEventInline(EventLabelsMixin, ReadOnlyInline):
     model = CaseEvent
-    fields = ["at", "action", "from_state", "to_state", "by", "by_resident", "note"]
+    fields = ["at", "action_label", "from_label", "to_label", "by", "by_resident", "note"]
     readonly_fields = fields
 
 
@@ -107,8 +123,8 @@ class CaseAdmin(MaskedPersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["case", "action", "from_state", "to_state", "by", "at"]
+class CaseEventAdmin(EventLabelsMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["case", "action_label", "from_label", "to_label", "by", "at"]
     list_filter = ["action", "to_state", "by_resident"]
     search_fields = ["case__tracking_no", "note"]
 

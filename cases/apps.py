@@ -21,3 +21,11 @@ class CasesConfig(AppConfig):
         register_ledger_section("cases", ledger_cases_section)
         retention.register()
         register_demo_seed("cases", demo.seed)
+
+        from members.home import register_community_figures, register_personal_section
+
+        from . import home
+
+        register_community_figures("cases", home.community_figures)
+        register_personal_section("my_cases", home.my_cases_section)
+        register_personal_section("officer", home.officer_section)

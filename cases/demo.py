@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from core import workdays
+from members.demo import DemoClock, spread
 from members.models import Building, Community, InformationOfficer, OfficerStatus, RoleAssignment
 from members.roles import MANAGING_ROLES, Role
 
@@ -77,40 +78,51 @@ PATHS = {
 
 
 def _drive(case: Case, state: str, *, office, worker, rng: random.Random, today: dt.date) -> None:
-    for name in PATHS[state]:
-        if name == "classify":
-            services.case_classify(case=case, by=office, handling_type=HandlingType.PROMISED)
-        elif name == "assign":
-            services.case_assign(case=case, by=office, assignee=worker)
-        elif name == "start":
-            services.case_start(case=case, by=worker)
-        elif name == "request_documents":
-            services.case_request_documents(
-                case=case, by=worker, missing=["户口本复印件", "身份证复印件", "收入证明"]
-            )
-        elif name == "escalate":
-            services.case_escalate(case=case, by=office, to_unit="镇城建办")
-        elif name == "resolve":
-            services.case_resolve(case=case, by=worker, resolution="已协调相关单位处理完毕")
-        elif name == "schedule_visit":
-            visit = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=2), dt.time(18, 30)))
-            services.case_schedule_visit(case=case, by=worker, visit_at=visit, address="居民家中")
-        elif name == "refer":
-            services.case_refer(
-                case=case,
-                by=office,
-                department="县人社局",
-                explanation="该事项不属于社区职权，请到县人社局办理",
-            )
-        elif name == "feedback":
-            method = rng.choice([FeedbackMethod.PHONE, FeedbackMethod.FACE_TO_FACE, FeedbackMethod.LETTER])
-            services.case_give_feedback(case=case, by=worker, method=method, text="已将办理结果告知居民")
-        elif name == "rate":
-            services.case_rate(
-                case=case, rating=rng.choice([Rating.SATISFIED, Rating.BASICALLY]), comment="办得及时"
-            )
-        elif name == "close":
-            services.case_close(case=case, by=office)
+    """Move the case along its path, each step at a plausible moment after the last (members.demo.DemoClock):
+    the timeline reads as days of work, not one instant."""
+    clock = DemoClock()
+    last = case.events.order_by("at", "pk").last()
+    start = max(case.received_at, last.at) if last else case.received_at
+    moments = spread(rng, start, len(PATHS[state]), real_now=clock.real_now)
+    for name, moment in zip(PATHS[state], moments, strict=True):
+        with clock.at(moment):
+            _step(case, name, office=office, worker=worker, rng=rng, today=today)
+
+
+def _step(case: Case, name: str, *, office, worker, rng: random.Random, today: dt.date) -> None:
+    if name == "classify":
+        services.case_classify(case=case, by=office, handling_type=HandlingType.PROMISED)
+    elif name == "assign":
+        services.case_assign(case=case, by=office, assignee=worker)
+    elif name == "start":
+        services.case_start(case=case, by=worker)
+    elif name == "request_documents":
+        services.case_request_documents(
+            case=case, by=worker, missing=["户口本复印件", "身份证复印件", "收入证明"]
+        )
+    elif name == "escalate":
+        services.case_escalate(case=case, by=office, to_unit="镇城建办")
+    elif name == "resolve":
+        services.case_resolve(case=case, by=worker, resolution="已协调相关单位处理完毕")
+    elif name == "schedule_visit":
+        visit = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=2), dt.time(18, 30)))
+        services.case_schedule_visit(case=case, by=worker, visit_at=visit, address="居民家中")
+    elif name == "refer":
+        services.case_refer(
+            case=case,
+            by=office,
+            department="县人社局",
+            explanation="该事项不属于社区职权，请到县人社局办理",
+        )
+    elif name == "feedback":
+        method = rng.choice([FeedbackMethod.PHONE, FeedbackMethod.FACE_TO_FACE, FeedbackMethod.LETTER])
+        services.case_give_feedback(case=case, by=worker, method=method, text="已将办理结果告知居民")
+    elif name == "rate":
+        services.case_rate(
+            case=case, rating=rng.choice([Rating.SATISFIED, Rating.BASICALLY]), comment="办得及时"
+        )
+    elif name == "close":
+        services.case_close(case=case, by=office)
 
 
 def _at(day: dt.date, hour: int = 9) -> dt.datetime:
@@ -164,7 +176,14 @@ def _seed_community(community: Community, *, rng: random.Random, today: dt.date,
     def register(channel, *, days_ago=0, **extra):
         category, content = rng.choice(CONCERNS)
         day = today - dt.timedelta(days=days_ago)
-        case = services.case_register(
+        received = _at(day, 9 + days_ago % 8)
+        with DemoClock().at(received):
+            case = _register(channel, received, category, content, extra)
+        counts["cases"] += 1
+        return case
+
+    def _register(channel, received, category, content, extra):
+        return services.case_register(
             community=community,
             by=office,
             channel=channel,
@@ -173,11 +192,9 @@ def _seed_community(community: Community, *, rng: random.Random, today: dt.date,
             building=rng.choice(buildings),
             resident_name=rng.choice(["王桂兰", "李建国", "张秀英", "刘志强", "陈淑珍"]),
             resident_phone=f"139{rng.randrange(10**8):08d}",
-            received_at=_at(day, 9 + days_ago % 8),
+            received_at=received,
             **extra,
         )
-        counts["cases"] += 1
-        return case
 
     # Cases in every state (received 1–20 days ago, so some promised ones are overdue), all channels used.
     channels = list(Channel.values)

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from core.forms import Form
+from core.forms import DateInput, DateTimeInput, Form
 from core.validators import BUSINESS_DATES, PAST_DATES, YEARS
 from members.models import Building, Community
 
@@ -38,6 +38,7 @@ class MultipleFileField(forms.FileField):
 
 
 class CaseFilterForm(Form):
+    blank_means_all = True
     community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False, label="社区")
     channel = forms.ChoiceField(choices=[("", "全部渠道"), *Channel.choices], required=False, label="渠道")
     handling_type = forms.ChoiceField(
@@ -45,23 +46,28 @@ class CaseFilterForm(Form):
     )
     state = forms.ChoiceField(choices=[("", "全部状态"), *CaseState.choices], required=False, label="状态")
     overdue = forms.ChoiceField(
-        choices=[("", "是否超期"), ("true", "已超期"), ("false", "未超期")], required=False
+        choices=[("", "是否超期"), ("true", "已超期"), ("false", "未超期")], required=False, label="是否超期"
     )
-    assignee = forms.CharField(
-        required=False, label="承办人", widget=forms.TextInput(attrs={"placeholder": "承办人"})
+    # "me" or a user id, as the API's filter takes it; the choices are the people the user's cases are with
+    assignee = forms.ChoiceField(
+        required=False, label="承办人", choices=[("", "全部承办人"), ("me", "我承办的")]
     )
     q = forms.CharField(
         required=False, label="搜索", widget=forms.TextInput(attrs={"placeholder": "编号/内容"})
     )
 
-    def __init__(self, *args, communities=None, **kwargs):
+    def __init__(self, *args, communities=None, assignees=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = (
             communities if communities is not None else Community.objects.none()
         )
-        # the filters show no <label>: each control is named for screen readers
-        for name, field in self.fields.items():
-            field.widget.attrs.setdefault("aria-label", field.label or {"overdue": "是否超期"}.get(name))
+        self.fields["assignee"].choices = [
+            ("", "全部承办人"),
+            ("me", "我承办的"),
+            *((str(user.pk), user.display_name) for user in assignees),
+        ]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)  # the filter bar shows no labels
 
 
 class IntakeForm(Form):
@@ -77,7 +83,7 @@ class IntakeForm(Form):
     received_at = forms.DateTimeField(
         required=False,
         label="受理时间（默认现在）",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         validators=[PAST_DATES],
     )
     settle_on_spot = forms.BooleanField(required=False, label="即办件：当场办结")
@@ -93,6 +99,17 @@ class IntakeForm(Form):
         self.fields["building"].queryset = Building.objects.filter(community__in=communities).select_related(
             "community"
         )
+
+
+class RevealPhoneForm(Form):
+    """查看完整号码 on a case: the reason goes into the access log; the page offers one-tap reasons."""
+
+    reason = forms.CharField(
+        label="查看原因",
+        min_length=4,
+        max_length=300,
+        error_messages={"required": "请填写查看原因", "min_length": "查看原因至少 4 个字"},
+    )
 
 
 class ClassifyForm(Form):
@@ -127,9 +144,7 @@ class EscalateForm(Form):
 
 class HigherReplyForm(Form):
     reply = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="上级批复")
-    replied_on = forms.DateField(
-        label="批复日期", widget=forms.DateInput(attrs={"type": "date"}), validators=[PAST_DATES]
-    )
+    replied_on = forms.DateField(label="批复日期", widget=DateInput(), validators=[PAST_DATES])
 
 
 class ReferForm(Form):
@@ -144,7 +159,7 @@ class ResolveForm(Form):
 class VisitForm(Form):
     visit_at = forms.DateTimeField(
         label="约定上门时间",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         validators=[BUSINESS_DATES],
     )
     address = forms.CharField(required=False, label="地点")
@@ -206,9 +221,7 @@ class PublicTrackForm(Form):
 
 
 class DiaryForm(Form):
-    visited_on = forms.DateField(
-        label="走访日期", widget=forms.DateInput(attrs={"type": "date"}), validators=[PAST_DATES]
-    )
+    visited_on = forms.DateField(label="走访日期", widget=DateInput(), validators=[PAST_DATES])
     household = forms.CharField(max_length=100, label="走访户")
     building = forms.ModelChoiceField(queryset=Building.objects.none(), required=False, label="楼栋")
     heard = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="了解到的情况")
@@ -223,9 +236,7 @@ class ToCaseForm(Form):
 
 
 class OpeningForm(Form):
-    opened_on = forms.DateField(
-        label="开箱日期", widget=forms.DateInput(attrs={"type": "date"}), validators=[PAST_DATES]
-    )
+    opened_on = forms.DateField(label="开箱日期", widget=DateInput(), validators=[PAST_DATES])
     letters = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -267,9 +278,7 @@ class ReceptionItemForm(Form):
 
 class ForumForm(Form):
     community = forms.ModelChoiceField(queryset=Community.objects.none(), label="社区")
-    held_on = forms.DateField(
-        label="召开日期", widget=forms.DateInput(attrs={"type": "date"}), validators=[PAST_DATES]
-    )
+    held_on = forms.DateField(label="召开日期", widget=DateInput(), validators=[PAST_DATES])
     title = forms.CharField(max_length=100, label="主题")
     attendees = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="参会人员（每行：姓名 身份）")
     minutes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="会议纪要")

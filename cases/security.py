@@ -6,6 +6,7 @@ address taken from REMOTE_ADDR only (a forged X-Forwarded-For cannot reset them)
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import File
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.masking import mask_text as _mask_text
@@ -33,7 +34,7 @@ def sniff_image(head: bytes) -> str | None:
     return None
 
 
-def check_attachments(files) -> tuple[list[tuple[object, str]], dict]:
+def check_attachments(files) -> tuple[list[tuple[File, str]], dict]:
     """[(file, content_type)] for acceptable uploads, or field errors. Reads only the first 12 bytes."""
     files = list(files or [])
     errors: list[str] = []

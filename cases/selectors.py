@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from core import workdays
-from members.models import InformationOfficer, OfficerStatus, RoleAssignment, ZoneAssignment
+from members.models import InformationOfficer, OfficerStatus, RoleAssignment, User, ZoneAssignment
 from members.roles import MANAGING_ROLES
 from volunteering.selectors import on_duty_for_case
 
@@ -19,6 +19,15 @@ from .states import ANSWERED_STATES, OPEN_STATES, CaseState
 def case_queryset_for_list(qs):
     """Everything a list row shows, in a fixed number of queries whatever the page size."""
     return qs.select_related("community", "building", "assignee")
+
+
+def assignees_of(cases, *, but=None):
+    """The people the given cases are assigned to, by name (the case list's 承办人 filter), one query;
+    `but` (the user looking, who picks "我承办的" instead) is left out."""
+    people = User.objects.filter(pk__in=cases.order_by().exclude(assignee=None).values("assignee_id"))
+    if but is not None:
+        people = people.exclude(pk=but.pk)
+    return people.order_by("first_name", "username")
 
 
 def case_queryset_for_detail(qs):
@@ -49,7 +58,7 @@ class Suggestion:
 
 
 # Which service post (volunteering's 十大服务岗位) fits a category; passed to the on-duty lookup.
-CATEGORY_POST_HINTS = {
+CATEGORY_POST_HINTS: dict[str, list[str]] = {
     Category.POLICY: ["政策宣传", "政策咨询"],
     Category.PROCEDURE: ["便民服务", "政策咨询"],
     Category.ENVIRONMENT: ["环境卫生", "环境整治"],
@@ -72,7 +81,7 @@ def _on_duty_members(case: Case) -> list[Suggestion]:
         community_id=case.community_id,
         building_id=case.building_id,
         category=case.category,
-        post_hints=CATEGORY_POST_HINTS.get(case.category, []),  # type: ignore[call-overload]
+        post_hints=CATEGORY_POST_HINTS.get(case.category, []),
         on=timezone.localdate(),
     )
     return [Suggestion(user_id=u, name=n, kind=AssigneeKind.MEMBER, reason=r) for u, n, r in rows]
@@ -89,14 +98,12 @@ def suggest_assignees(case: Case, *, limit: int = 10) -> list[Suggestion]:
                 zone__buildings=case.building_id,
                 person__user__isnull=False,
             )
-            .select_related("person", "zone")
             .order_by("pk")
+            .values_list("person__user_id", "person__name", "zone__name")
         )
-        for za in zone_members:
-            found.append(
-                Suggestion(za.person.user_id, za.person.name, AssigneeKind.MEMBER, f"责任区：{za.zone.name}")  # type: ignore[arg-type]
-            )
-    compound_id = case.building.compound_id if case.building_id else None  # type: ignore[union-attr]
+        for user_id, name, zone_name in zone_members:
+            found.append(Suggestion(user_id, name, AssigneeKind.MEMBER, f"责任区：{zone_name}"))
+    compound_id = case.building.compound_id if case.building is not None else None
     officers = (
         InformationOfficer.objects.filter(
             community_id=case.community_id, status=OfficerStatus.ACTIVE, person__user__isnull=False
@@ -104,8 +111,10 @@ def suggest_assignees(case: Case, *, limit: int = 10) -> list[Suggestion]:
         .select_related("person", "compound")
         .order_by("pk")
     )
-    officers = sorted(officers, key=lambda o: (compound_id is None or o.compound_id != compound_id, o.pk))  # type: ignore[assignment]
-    for officer in officers:
+    # the compound's own officer first
+    for officer in sorted(
+        officers, key=lambda o: (compound_id is None or o.compound_id != compound_id, o.pk)
+    ):
         reason = (
             f"负责楼院：{officer.compound.name}"
             if compound_id and officer.compound_id == compound_id
@@ -206,7 +215,7 @@ def public_schedule(*, today: dt.date | None = None, community_ids=None):
     )
     if community_ids is not None:
         qs = qs.filter(community_id__in=community_ids)
-    return qs.order_by("held_on", "community_id", "kind")
+    return qs.order_by("held_on", "community_id", "kind", "pk")
 
 
 def calendar_warning_for(case: Case) -> str | None:

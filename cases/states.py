@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "reopen": "重新办理",
     "close": "归档",
     "group": "归入专题",
+    "reissue_access_code": "重新生成查询码",
 }
 
 # Not yet resolved: a case here with a due date in the past is overdue.

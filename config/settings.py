@@ -4,7 +4,6 @@ Embedded defaults (SQLite, a Celery broker in local files) need no server; produ
 DATABASE_URL and CELERY_BROKER_URL alone.
 """
 
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -17,13 +16,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-TESTING = env_bool("DJANGO_TESTING", False) or "pytest" in sys.modules
+# Test mode is asked for (DJANGO_TESTING=1: `make test`, scripts/test-postgres.sh, config/test_settings.py
+# for a bare `pytest`), never guessed: a served process that happens to import pytest stays the product.
+TESTING = env_bool("DJANGO_TESTING", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
-        raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when DJANGO_DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY (or SECRET_KEY_FILE) must be set when DJANGO_DEBUG is off "
+            "(`make run` keeps one in var/secret_key; tests run with DJANGO_TESTING=1)"
+        )
     SECRET_KEY = "insecure-dev-only-key-never-used-in-production"
+
+# Is the site served over HTTPS? Configuration, not inferred from DEBUG. On by default whenever DEBUG is off
+# (the safe default for a deployment: HTTPS redirect, Secure cookies, HSTS); `make run` on a local
+# http://127.0.0.1 says DJANGO_HTTPS=0 (scripts/run.sh). See "HTTPS" in the README.
+HTTPS = env_bool("DJANGO_HTTPS", not (DEBUG or TESTING))
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if (DEBUG or TESTING) else []
@@ -45,11 +54,13 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_celery_beat",
     "core",
     "members",
     "volunteering",
     "cases",
     "evaluations",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.roles",
+                "core.context_processors.bell",
             ],
         },
     },
@@ -104,8 +116,25 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several web and worker processes share one file: wait for the write lock instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default serves a whole office: two or more gunicorn workers and the Celery worker write to
+    # one file at once. Measured with tests/embedded/load.py (8 writers registering and classifying cases,
+    # 4 web workers + the Celery worker): 36 of 156 requests were "database is locked" 500s before these
+    # options, none after.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Wait up to this many seconds for the write lock (sqlite3's busy timeout) instead of failing.
+            "timeout": env_int("SQLITE_TIMEOUT", 20),
+            # BEGIN IMMEDIATE: a transaction takes the write lock when it starts. With the default (DEFERRED)
+            # two transactions that each read and then write deadlock on the lock upgrade, and SQLite fails
+            # one of them at once whatever the timeout. It also gives select_for_update() (a no-op on
+            # SQLite) its meaning: every atomic block already holds the database's one write lock.
+            "transaction_mode": "IMMEDIATE",
+            # Per connection: WAL lets readers go on while one process writes (and the mode is kept in the
+            # file); synchronous=NORMAL is WAL's durable-enough setting (a power cut may lose the last
+            # commits, never corrupt the file) and avoids an fsync per commit.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -162,6 +191,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files a browser asks for at the site's root (/favicon.ico), served by WhiteNoise like the static files.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
@@ -193,7 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "core.api.StableOrderingFilter",  # `?ordering=` with the primary key as the tie-breaker
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
@@ -244,6 +275,10 @@ SPECTACULAR_SETTINGS = {
         "SheetStateEnum": "evaluations.models.SheetState",
         "SheetBatchStateEnum": "evaluations.models.SheetBatchState",
         "ConsultationStateEnum": "evaluations.models.ConsultationState",
+        # supervision: orders and staff complaints each have a "state"; orders a "level"
+        "SupervisionOrderStateEnum": "supervision.models.OrderState",
+        "StaffComplaintStateEnum": "supervision.models.ComplaintState",
+        "StaffComplaintMeasureEnum": "supervision.models.Measure",
     },
 }
 
@@ -284,7 +319,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Periodic jobs live in the database (django-celery-beat): the admin sees, pauses and re-times them; the
+# defaults are declared in config/celery.py (DEFAULT_PERIODIC_TASKS) and seeded after every migrate.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+DJANGO_CELERY_BEAT_TZ_AWARE = True
 # Audit trail and access log (core.audit): kept this many days, then purged nightly; under 180 is refused.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 # Other personal data (core.retention, nightly): the rows of a roster upload (full ID numbers) are blanked
@@ -303,7 +341,16 @@ SKILL_PHONE_RETENTION_DAYS = env_int("SKILL_PHONE_RETENTION_DAYS", 30)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@minqing.local")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
-EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", "minqing.local")  # notification emails: Message-ID <notification-N@...>
+EMAIL_MESSAGE_ID_DOMAIN = env_str(
+    "EMAIL_MESSAGE_ID_DOMAIN", "minqing.local"
+)  # notification emails: Message-ID <notification-N@...>
+# SMS for notifications (core.sms): "logging" (default: written to the log, number masked), "locmem" (tests),
+# or the dotted path of a provider's backend class with `send_messages(messages)`.
+SMS_BACKEND = env_str("SMS_BACKEND", "logging")
+# The outbox (core.outbox): after a broker error a process leaves publishing to the relay this many seconds;
+# published messages are deleted this many days later (nightly, core.retention).
+OUTBOX_BREAKER_SECONDS = env_int("OUTBOX_BREAKER_SECONDS", 30)
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 30)
 
 # Production hardening; `manage.py check --deploy --fail-level WARNING` runs against these
 # (tests/security/test_deploy_check.py).
@@ -345,10 +392,13 @@ SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
 IDLE_TIMEOUT_SECONDS = env_int("IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_TOUCH_SECONDS = min(60, IDLE_TIMEOUT_SECONDS)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)  # shared office PCs
-if not (DEBUG or TESTING):
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+# Over HTTPS (DJANGO_HTTPS, above): http is redirected, cookies are sent over HTTPS only, HSTS. Without it
+# none of these, so a login works on a plain http://127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True) if HTTPS else False
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 0
+if HTTPS:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)

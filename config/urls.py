@@ -5,11 +5,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core import views as core_views
 from members import views as member_views
 
+# The admin speaks the product's name, not "Django 管理".
+admin.site.site_header = "民情流水线 管理后台"
+admin.site.site_title = "民情流水线 管理后台"
+admin.site.index_title = "数据管理"
+
 api_v1 = [
     path("", include("members.api_urls")),
     path("", include("volunteering.api_urls")),
     path("", include("cases.api_urls")),
     path("", include("evaluations.api_urls")),
+    path("", include("supervision.api_urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +29,8 @@ urlpatterns = [
     path("volunteering/", include("volunteering.urls")),
     path("cases/", include("cases.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("inbox/", include("core.urls")),
+    path("supervision/", include("supervision.urls")),
     path("accounts/login/", member_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", member_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", member_views.PasswordChangeView.as_view(), name="password_change"),

@@ -7,7 +7,7 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 
 from .forms import ModelForm
-from .models import Notification
+from .models import Notification, NotificationPreference, OutboxMessage
 
 # ModelAdmins deliberately left out of tenant scoping. Every other registered ModelAdmin uses ScopedAdminMixin
 # (tests/security/test_admin_tenancy.py walks the admin registry and holds it to that). Each entry is data
@@ -22,6 +22,8 @@ UNSCOPED_ADMIN_MODELS = {
     # community, and each is a key to the whole site. Groups carry permissions (whoever edits one grants
     # them); an API token is a login as its user (adding one for a superuser is becoming one); a TOTP
     # device holds the second factor's secret; the axes tables are every login attempt (names, IPs).
+    # The outbox: tasks waiting for the broker (ids only), across every community; superusers only.
+    "core.OutboxMessage": "background tasks waiting for the broker, superusers only",
     "auth.Group": "permissions, superusers only",
     "authtoken.TokenProxy": "API tokens, superusers only",
     "otp_totp.TOTPDevice": "second-factor secrets, superusers only",
@@ -140,6 +142,41 @@ class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "read_at"]
     search_fields = ["title", "recipient__username"]
     raw_id_fields = ["recipient"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "mail_enabled", "sms_enabled", "updated_at"]
+    list_filter = ["mail_enabled", "sms_enabled"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    """What the relay still has to hand to the broker, and what it handed. Rows are written by the
+    services (core.outbox.enqueue), never here; a superuser may only ask for an undelivered one to be
+    tried again now."""
+
+    list_display = ["pk", "task", "key", "created_at", "dispatched_at", "attempts", "next_attempt_at"]
+    list_filter = ["task", ("dispatched_at", admin.EmptyFieldListFilter)]
+    search_fields = ["key", "task"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["retry_now"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="立即重试投递")
+    def retry_now(self, request, queryset):
+        from django.utils import timezone
+
+        count = queryset.filter(dispatched_at__isnull=True).update(next_attempt_at=timezone.now())
+        self.message_user(request, f"{count} 条将在下次转发时投递")
 
 
 from .models import AccessLog, AuditEvent  # noqa: E402

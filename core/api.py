@@ -10,7 +10,7 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, serializers, status
+from rest_framework import exceptions, filters, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -25,6 +25,24 @@ class Pagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+# The primary key's names in an ordering; a list that already ends on one of them is deterministic.
+TIE_BREAKERS = {"pk", "-pk", "id", "-id"}
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """DRF's `?ordering=`, plus the primary key as the last key whenever the order has none: pages of a
+    list sorted by a field many rows share (a date, a status) must not repeat or skip rows. The tie-breaker
+    runs the way the last key does. Every list declares `ordering_fields` and a default `ordering` that
+    ends on the key itself (tests/architecture/test_list_views.py)."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering or TIE_BREAKERS.intersection(ordering):
+            return ordering
+        last = ordering[-1]
+        return [*ordering, "-pk" if isinstance(last, str) and last.startswith("-") else "pk"]
 
 
 def _django_validation_to_fields(exc: DjangoValidationError) -> dict:

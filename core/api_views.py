@@ -23,21 +23,90 @@ class MarkReadSerializer(serializers.Serializer):
     ids = IdListField(required=False)
 
 
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+
+
+class PreferencesSerializer(serializers.Serializer):
+    """通知方式: in-app is always on; email and SMS as the user chose."""
+
+    in_app = serializers.BooleanField(read_only=True, default=True)
+    mail_enabled = serializers.BooleanField(required=False)
+    sms_enabled = serializers.BooleanField(required=False)
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="未读")
+
+    class Meta:
+        model = Notification
+        fields = ["kind", "unread"]
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """我的通知: the signed-in user's own notifications, newest first (`unread=true` for the unread ones).
+    Another user's notification is a 404."""
+
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()
-    filterset_fields = ["kind"]
+    filterset_class = NotificationFilter
+    search_fields: list[str] = []
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-pk"]
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user)
+        return Notification.objects.filter(recipient_id=self.request.user.pk)
 
-    @extend_schema(request=MarkReadSerializer, responses={200: MarkReadSerializer})
+    @extend_schema(request=MarkReadSerializer, responses={200: MarkedSerializer})
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request):
+        """Mark the listed notifications (`ids`), or all, read."""
         payload = MarkReadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         count = notifications.mark_read(user=request.user, ids=payload.validated_data.get("ids"))
         return Response({"marked": count})
+
+    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @action(detail=True, methods=["post"], url_path="read")
+    def read(self, request, pk=None):
+        """Mark this notification read."""
+        note = self.get_object()
+        notifications.mark_read(user=request.user, ids=[note.pk])
+        note.refresh_from_db(fields=["read_at"])
+        return Response(NotificationSerializer(note).data)
+
+    @extend_schema(responses={200: UnreadCountSerializer}, filters=False)
+    @action(detail=False, methods=["get"], url_path="unread-count", filter_backends=[], pagination_class=None)
+    def unread_count(self, request):
+        """The number on the bell."""
+        return Response({"unread": notifications.unread_count(request.user)})
+
+    @extend_schema(methods=["GET"], responses={200: PreferencesSerializer}, filters=False)
+    @extend_schema(methods=["PATCH"], request=PreferencesSerializer, responses={200: PreferencesSerializer})
+    @action(
+        detail=False,
+        methods=["get", "patch"],
+        url_path="preferences",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def preferences(self, request):
+        """通知方式: how the user wants to be told besides the inbox (email, SMS)."""
+        if request.method == "PATCH":
+            payload = PreferencesSerializer(data=request.data, partial=True)
+            payload.is_valid(raise_exception=True)
+            choice = notifications.set_preferences(user=request.user, **payload.validated_data)
+        else:
+            choice = notifications.preferences_for(request.user)
+        return Response(
+            PreferencesSerializer(
+                {"in_app": True, "mail_enabled": choice.mail_enabled, "sms_enabled": choice.sms_enabled}
+            ).data
+        )
 
 
 # ------------------------------------------------------------------------------------------ audit trail

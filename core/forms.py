@@ -64,9 +64,104 @@ class RefuseControlCharactersMixin(_FormBase):
         return found
 
 
-class Form(RefuseControlCharactersMixin, forms.Form):
+# --------------------------------------------------------------------------------------- shared widgets
+# A browser's <input type=date> accepts only ISO values (2026-12-03); Django renders a date in the active
+# locale's first input format, which for zh-hans is 2026/12/03 — the browser then shows an empty field.
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME = "%Y-%m-%dT%H:%M"  # what <input type=datetime-local> sends and accepts
+ISO_TIME = "%H:%M"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=ISO_DATETIME)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=ISO_TIME)
+
+
+class PhoneInput(forms.TextInput):
+    """A phone number: the phone keypad on a phone (inputmode), the browser's autofill for numbers."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "tel", "autocomplete": "tel", **(attrs or {})})
+
+
+BLANK_CHOICE_LABEL = "---------"  # what Django puts in front of a select's choices
+
+
+def is_phone_field(name: str) -> bool:
+    return "phone" in name or "mobile" in name
+
+
+class ZhFormMixin(_FormBase):
+    """How every form of the pages reads in Chinese, whatever its fields were declared with:
+
+    - labels end with a full-width colon (`label_suffix`), not Django's ASCII ":";
+    - a select's blank choice says what to pick ("请选择社区"; "全部社区" in a filter form, whose blank
+      means "any"), never Django's "---------";
+    - date, date-time and time inputs are the browser's own pickers and get ISO values (see above), also
+      for fields a ModelForm made from a model or a form declared with Django's own widgets;
+    - a phone or mobile number field is an <input type=tel inputmode=tel>.
+    """
+
+    label_suffix = "："
+    # A filter form's blank choice means "all of them" (set True on filter forms).
+    blank_means_all = False
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", self.label_suffix)
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            self._localise_field(name, field)
+
+    def blank_choice_label(self, field) -> str:
+        label = str(field.label or "").rstrip("：:")
+        if self.blank_means_all:
+            return f"全部{label}" if label else "全部"
+        return f"请选择{label}" if label else "请选择"
+
+    def _localise_field(self, name: str, field) -> None:
+        widget = field.widget
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label == BLANK_CHOICE_LABEL:
+            field.empty_label = self.blank_choice_label(field)
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices = list(field.choices)  # type: ignore[arg-type]  # a ChoiceField's choices are normalised to a list
+            if any(value == "" and label == BLANK_CHOICE_LABEL for value, label in choices):
+                blank = self.blank_choice_label(field)
+                field.choices = [
+                    (v, blank if v == "" and lbl == BLANK_CHOICE_LABEL else lbl) for v, lbl in choices
+                ]
+        if isinstance(field, forms.DateTimeField) and isinstance(widget, forms.DateTimeInput):
+            widget.input_type, widget.format = "datetime-local", ISO_DATETIME
+        elif isinstance(field, forms.DateField) and isinstance(widget, forms.DateInput):
+            widget.input_type, widget.format = "date", ISO_DATE
+        elif isinstance(field, forms.TimeField) and isinstance(widget, forms.TimeInput):
+            widget.input_type, widget.format = "time", ISO_TIME
+        elif is_phone_field(name) and type(widget) is forms.TextInput:
+            widget.input_type = "tel"
+            widget.attrs.setdefault("inputmode", "tel")
+            widget.attrs.setdefault("autocomplete", "tel")
+
+
+class Form(ZhFormMixin, RefuseControlCharactersMixin, forms.Form):
     pass
 
 
-class ModelForm(RefuseControlCharactersMixin, forms.ModelForm):
+class ModelForm(ZhFormMixin, RefuseControlCharactersMixin, forms.ModelForm):
     pass

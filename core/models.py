@@ -31,6 +31,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    smsed_at = models.DateTimeField("短信发送时间", null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -42,6 +43,75 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class NotificationPreferenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """One's own choice (a superuser: all)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self if user.is_superuser else self.filter(user_id=user.pk)
+
+
+class NotificationPreference(models.Model):
+    """How a user wants to be told (通知方式). In-app is always on; email and SMS are the user's choice.
+    A user without a row has the defaults: email on (as before preferences existed), SMS off."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_preference",
+        verbose_name="账号",
+    )
+    mail_enabled = models.BooleanField("邮件通知", default=True)
+    sms_enabled = models.BooleanField("短信通知", default=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = NotificationPreferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通知方式"
+        verbose_name_plural = "通知方式"
+
+    def __str__(self):
+        return f"{self.user_id}"
+
+
+# ---------------------------------------------------------------------------------------------- outbox
+
+
+class OutboxMessage(models.Model):
+    """A task to hand to the broker, written in the transaction of the write that causes it (the
+    transactional outbox, core/outbox.py). The relay publishes it after commit and retries with backoff
+    while the broker is down; `key` makes enqueueing idempotent, the tasks make delivery idempotent."""
+
+    task = models.CharField("任务", max_length=200)
+    args = models.JSONField("位置参数", default=list, blank=True)
+    kwargs = models.JSONField("关键字参数", default=dict, blank=True)
+    key = models.CharField("幂等键", max_length=200, unique=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    next_attempt_at = models.DateTimeField("下次投递时间", default=timezone.now)
+    dispatched_at = models.DateTimeField("投递时间", null=True, blank=True)
+    attempts = models.PositiveIntegerField("投递次数", default=0)
+    last_error = models.TextField("最近错误", blank=True)
+
+    class Meta:
+        verbose_name = "待投递任务"
+        verbose_name_plural = "待投递任务"
+        ordering = ["pk"]
+        indexes = [
+            # The relay's scan: undelivered rows that are due, oldest first.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                name="outbox_due",
+                condition=models.Q(dispatched_at__isnull=True),
+            ),
+            models.Index(fields=["dispatched_at"], name="outbox_dispatched"),
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.key}"
 
 
 # ---------------------------------------------------------------------------------------- audit trail

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import audit
-from .models import Notification
+from .models import Notification, OutboxMessage
 
 DEFAULT_NOTIFICATION_RETENTION_DAYS = 365
 DEFAULT_AXES_LOG_RETENTION_DAYS = 180
@@ -95,6 +95,15 @@ def purge_notifications(*, now: dt.datetime) -> dict:
     return {"notifications": count}
 
 
+def purge_outbox(*, now: dt.datetime) -> dict:
+    """Delete outbox messages published more than OUTBOX_RETENTION_DAYS ago (they hold ids, not personal
+    data; undelivered ones stay)."""
+    days = int(getattr(settings, "OUTBOX_RETENTION_DAYS", 30))
+    old = OutboxMessage.objects.filter(dispatched_at__lt=now - dt.timedelta(days=days))
+    count = old._raw_delete(old.db) or 0
+    return {"outbox_messages": count}
+
+
 def purge_sessions(*, now: dt.datetime) -> dict:
     """What `manage.py clearsessions` does: expired sessions leave the session store."""
     engine = import_module(settings.SESSION_ENGINE)
@@ -119,7 +128,7 @@ def purge_axes_logs(*, now: dt.datetime) -> dict:
     return result
 
 
-CORE_PURGES = (purge_notifications, purge_sessions, purge_axes_logs)
+CORE_PURGES = (purge_notifications, purge_outbox, purge_sessions, purge_axes_logs)
 
 register(
     kinds={

@@ -1,11 +1,23 @@
 from celery import shared_task
 
-from . import audit, notifications, retention
+from . import audit, notifications, outbox, retention
 
 
 @shared_task(acks_late=True)
 def send_notification_email(notification_id: int) -> bool:
     return notifications.deliver_email(notification_id)
+
+
+@shared_task(acks_late=True)
+def send_notification_sms(notification_id: int) -> bool:
+    return notifications.deliver_sms(notification_id)
+
+
+@shared_task(acks_late=True)
+def relay_outbox() -> dict:
+    """Publish the outbox's undelivered messages (those a broker outage held back); idempotent: a message
+    is taken under a row lock and stamped when published."""
+    return outbox.relay()
 
 
 @shared_task(acks_late=True)

@@ -105,6 +105,7 @@ def apply_transition(
     return locked
 
 
-def table_targets(table: Mapping[str, Collection[str]]) -> Targets:
-    """`targets` for a plain {from_state: {to_states}} table."""
+def table_targets(table: Mapping[Any, Collection[Any]]) -> Targets:
+    """`targets` for a plain {from_state: {to_states}} table. Keys and values are usually TextChoices
+    members (a str subclass), so the table is typed loosely; a state read from a row is a plain str."""
     return lambda state: table.get(state, ())

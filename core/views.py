@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 ERRORS = {
     400: ("bad_request", "请求有误"),
-    403: ("permission_denied", "没有权限访问此页面"),
+    403: ("permission_denied", "无权访问此页面"),
     404: ("not_found", "页面不存在"),
     500: ("server_error", "服务器出错了，请稍后再试"),
 }

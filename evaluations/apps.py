@@ -10,6 +10,7 @@ class EvaluationsConfig(AppConfig):
         from members.demo import register_demo_seed
 
         from . import demo, demo_employer
+        from . import retention as sheet_retention
 
         audit.audit_app(self.label)
         # appraisal
@@ -20,6 +21,8 @@ class EvaluationsConfig(AppConfig):
                 ),
             }
         )
+        # employer: sheets' and consultations' text and ledgers (evaluations/retention.py)
+        sheet_retention.register()
         register_demo_seed("evaluations", demo.seed)
         # employer: the sheets, acknowledgements and a consultation of the demo town
         register_demo_seed("evaluations_employer", demo_employer.seed)

@@ -26,6 +26,12 @@ urlpatterns = [
     path("sheets/<int:pk>/pdf/", views.sheets.sheet_download, name="sheet_pdf"),
     path("sheets/<int:pk>/<str:action>/", views.sheets.sheet_action, name="sheet_action"),
     path("inbox/", views.employer.inbox, name="employer_inbox"),
+    path("inbox/sheets.xlsx", views.employer.inbox_xlsx, name="employer_inbox_xlsx"),
+    path(
+        "inbox/commendations/<int:pk>/pdf/",
+        views.employer.commendation_download,
+        name="commendation_download",
+    ),
     path("inbox/sheets/<int:pk>/acknowledge/", views.employer.acknowledge, name="sheet_acknowledge"),
     path("consultations/", views.consultation.consultations, name="consultations"),
     path("consultations/new/", views.consultation.consultation_new, name="consultation_new"),

@@ -22,7 +22,9 @@ def override_rows(year: int) -> Iterable[tuple[int | None, dt.date, bool]]:
 
 
 def connect() -> None:
-    """Register the table with the calendar and clear its cache on every save or delete (admin included)."""
+    """Register the table with the calendar and tell it of every save or delete (admin included): this
+    process forgets its copy at once, every web and worker process on its next request or task once the
+    change commits (`core.workdays.override_changed`)."""
     workdays.set_override_source(override_rows)
     post_save.connect(workdays.override_changed, sender=WorkdayOverride, dispatch_uid="workdays-clear-save")
     post_delete.connect(

@@ -5,7 +5,11 @@ from .roles import Role, scope_for
 def roles(request):
     """Expose the user's scope to templates (menus show what the roles allow)."""
     scope = scope_for(getattr(request, "user", None))
+    match = getattr(request, "resolver_match", None)
     return {
+        # which menu group and link are current (templates/base.html's grouped navigation)
+        "nav_view": match.view_name if match else "",
+        "nav_app": match.namespace if match else "",
         "scope": scope,
         "is_office": is_office_anywhere(scope),
         "is_town": bool(scope.town_ids) or scope.is_superuser,

@@ -5,7 +5,9 @@ Fast on purpose (bulk_create, one password hash shared by every demo login) so `
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
@@ -52,6 +54,39 @@ def demo_seeds() -> list[tuple[str, DemoSeed]]:
     return list(_demo_seeds.items())
 
 
+class DemoClock:
+    """The demo town's history happens over the past weeks, not in the second the seed runs: services called
+    inside `clock.at(moment)` see `moment` as now (auto_now fields, event rows, "today" for deadlines). Never
+    later than the real now. Only for the seed: the audit trail and access log keep the real time (their
+    default is bound when the model is defined), which is what an audit must say."""
+
+    def __init__(self):
+        self.real_now = timezone.now()
+
+    @contextmanager
+    def at(self, moment: dt.datetime) -> Iterator[dt.datetime]:
+        moment = min(moment, self.real_now)
+        with mock.patch("django.utils.timezone.now", lambda: moment):
+            yield moment
+
+
+def spread(rng: random.Random, start: dt.datetime, steps: int, *, real_now: dt.datetime) -> list[dt.datetime]:
+    """`steps` plausible moments after `start`, a few working hours to two days apart, all before now."""
+    moments, moment = [], start
+    for _ in range(steps):
+        moment = moment + dt.timedelta(hours=rng.randint(2, 40), minutes=rng.randint(0, 59))
+        if moment.hour < 8 or moment.hour >= 19:  # office hours, Asia/Shanghai
+            local = timezone.localtime(moment)
+            moment = local.replace(hour=rng.randint(8, 17)) + dt.timedelta(days=1 if local.hour >= 19 else 0)
+        moments.append(moment)
+    # squeeze into the past if the last step would be in the future
+    if moments and moments[-1] > real_now:
+        span = (real_now - dt.timedelta(minutes=30)) - start
+        total = moments[-1] - start
+        moments = [start + (m - start) * (span / total) for m in moments]
+    return moments
+
+
 COMMUNITIES = [
     ("北街社区", "beijie"),
     ("长城社区", "changcheng"),
@@ -96,6 +131,27 @@ def _id_number(rng: random.Random, birth: dt.date, serial: int, gender: str) -> 
     seq = serial % 500 * 2 + (1 if gender == "M" else 0)
     first17 = f"{rng.choice(REGION_CODES)}{birth:%Y%m%d}{seq:03d}"
     return first17 + id_check_digit(first17)
+
+
+def _backdate_registrations(regs, events, *, rng: random.Random, now: dt.datetime) -> None:
+    """Stamp the registrations and their events at plausible past times (bulk_create stamps them all "now"):
+    submitted a few days before the decision, or within the past three weeks when still waiting. Through
+    the base manager on purpose — the seed writes a history that did not happen live; nothing else may."""
+    submitted = {}
+    for r in regs:
+        if r.decided_at:
+            submitted[r.pk] = r.decided_at - dt.timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8))
+        else:
+            submitted[r.pk] = now - dt.timedelta(days=rng.randint(1, 21), hours=rng.randint(0, 8))
+        r.submitted_at = submitted[r.pk]
+    Registration.objects.bulk_update(regs, ["submitted_at"], batch_size=500)
+    for e in events:
+        e.at = (
+            submitted[e.registration_id]
+            if e.to_status == RegistrationStatus.SUBMITTED
+            else e.registration.decided_at
+        )
+    RegistrationEvent._base_manager.bulk_update(events, ["at"], batch_size=500)
 
 
 def seed_town(*, rng: random.Random, people_per_community: int = 60) -> dict:
@@ -236,6 +292,7 @@ def seed_town(*, rng: random.Random, people_per_community: int = 60) -> dict:
                 )
             )
     RegistrationEvent.objects.bulk_create(events)
+    _backdate_registrations(regs, events, rng=rng, now=now)
     confirmed_ids = {r.person_id for r in regs if r.status == RegistrationStatus.CONFIRMED}
 
     # Logins: one per role per community, plus members, officers and employer liaisons.

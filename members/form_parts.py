@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core import forms as core_forms
 from core.errors import DomainError
 
 _LIST_SEPARATORS = re.compile(r"[,，、;；/\s]+")
@@ -59,11 +60,7 @@ class ListField(forms.CharField):
         return split_list(super().to_python(value))
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+DateInput = core_forms.DateInput  # kept for the imports of members.forms
 
 
 class LabelledModelChoiceField(forms.ModelChoiceField):

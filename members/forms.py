@@ -10,7 +10,7 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.forms import Form, RefuseControlCharactersMixin
+from core.forms import Form, RefuseControlCharactersMixin, ZhFormMixin
 from core.validators import BIRTH_DATES, BUSINESS_DATES, JOIN_DATES, PAST_DATES
 
 from .form_parts import (  # noqa: F401  (re-exported: views call forms.add_service_error)
@@ -41,7 +41,7 @@ from .validators import (
 # ---------------------------------------------------------------------------------------------- accounts
 
 
-class PasswordChangeForm(RefuseControlCharactersMixin, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(ZhFormMixin, RefuseControlCharactersMixin, auth_forms.PasswordChangeForm):
     """Changing the password also clears 须修改初始密码 (Django's own form saves the user the same way)."""
 
     # The current password is only compared with its hash, never stored: refusing a character in it would
@@ -69,6 +69,7 @@ NOT_A_MEMBER = "none"
 
 
 class RosterFilterForm(Form):
+    blank_means_all = True
     community = forms.ModelChoiceField(queryset=None, required=False, empty_label="全部社区", label="社区")
     category = forms.ChoiceField(
         choices=[("", "全部类别"), *MemberCategory.choices, (NOT_A_MEMBER, "非党员")],

@@ -29,7 +29,7 @@ def purge_roster_imports(*, now: dt.datetime) -> dict:
     cutoff = now - dt.timedelta(days=days)
     with audit.bulk_operation():
         count = RosterImport.objects.filter(created_at__lt=cutoff, purged_at__isnull=True).update(
-            rows=[], errors=[], purged_at=now
+            rows=[], errors=[], source={}, purged_at=now
         )
     if count:
         audit.record(

@@ -1,7 +1,7 @@
 """Reads that are more than a filter: the secretary's at-a-glance figures, vacancies, the unregistered, and
 searching people by name or number."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
@@ -107,3 +107,113 @@ def dashboard_counts(community_ids) -> dict:
 
 def active_officers(community_ids):
     return InformationOfficer.objects.filter(community_id__in=community_ids, status=OfficerStatus.ACTIVE)
+
+
+# ------------------------------------------------------------------------------------------ home pages
+
+
+def community_home_figures(*, community_ids, today) -> dict:
+    """报到待确认, 在职党员未报到 and 信息员缺额 of each community, in one query (members.home)."""
+    from django.db.models import IntegerField
+    from django.db.models.functions import Coalesce
+
+    from .home import Figure
+
+    def per_community(queryset):
+        counted = (
+            queryset.filter(community=OuterRef("pk")).order_by().values("community").annotate(n=Count("pk"))
+        )
+        return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+    rows = Community.objects.filter(pk__in=community_ids).annotate(
+        waiting_n=per_community(Registration.objects.filter(status=RegistrationStatus.SUBMITTED)),
+        unregistered_n=per_community(unregistered_in_service(Person.objects.all())),
+        officers_n=per_community(InformationOfficer.objects.filter(status=OfficerStatus.ACTIVE)),
+    )
+    result = {}
+    for c in rows.values("pk", "waiting_n", "unregistered_n", "officers_n", "officer_quota"):
+        cid = c["pk"]
+        result[cid] = [
+            Figure(
+                "registrations_waiting",
+                "报到待确认",
+                c["waiting_n"],
+                "members:registrations",
+                {"tab": "waiting", "community": cid},
+                alert=True,
+                order=10,
+            ),
+            Figure(
+                "unregistered",
+                "在职党员未报到",
+                c["unregistered_n"],
+                "members:registrations",
+                {"tab": "unregistered", "community": cid},
+                alert=True,
+                order=11,
+            ),
+            Figure(
+                "officer_vacancies",
+                "信息员缺额",
+                max(c["officer_quota"] - c["officers_n"], 0),
+                "members:officers",
+                {"community": cid},
+                alert=True,
+                order=40,
+            ),
+        ]
+    return result
+
+
+def notices_section(*, user, scope, person, today):
+    """未读通知: how many of the user's notifications are unread, and the latest three (two queries)."""
+    from core.models import Notification
+
+    from .home import HomeSection
+
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    count = unread.count()
+    if not count:
+        return None
+    latest = list(unread.order_by("-created_at", "-pk").values("title", "url", "created_at")[:3])
+    return HomeSection(
+        "notices", "未读通知", "members/home/_notices.html", {"unread": count, "latest": latest}, order=5
+    )
+
+
+# ---------------------------------------------------------------------------------- roster import problems
+
+
+@dataclass
+class ProblemGroup:
+    """One kind of problem (same column, same message) and the rows that have it."""
+
+    column: str
+    message: str
+    rows: list[int] = field(default_factory=list)
+    other_community: str = ""
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def rows_text(self) -> str:
+        """The first rows it happens on: "第 6、10、14 行" (and "等" when there are more)."""
+        shown = "、".join(str(r) for r in self.rows[:12])
+        return f"第 {shown} 行{'等' if len(self.rows) > 12 else ''}" if self.rows else ""
+
+
+def group_problems(errors: list[dict]) -> list[ProblemGroup]:
+    """Identical problems together, the most frequent first: one line per (column, message)."""
+    groups: dict[tuple[str, str], ProblemGroup] = {}
+    for e in errors or []:
+        key = (str(e.get("column") or ""), str(e.get("message") or ""))
+        group = groups.setdefault(key, ProblemGroup(*key))
+        if e.get("row") and e["row"] not in group.rows:
+            group.rows.append(e["row"])
+        if e.get("other_community"):
+            group.other_community = "other"
+    for group in groups.values():
+        group.rows.sort()
+    return sorted(groups.values(), key=lambda g: (-g.row_count, g.column, g.message))

@@ -12,11 +12,15 @@ urlpatterns = [
     path("roster/import/", people.roster_import, name="roster_import"),
     path("roster/import/<int:pk>/", people.roster_import_detail, name="roster_import_detail"),
     path("roster/import/<int:pk>/commit/", people.roster_import_commit, name="roster_import_commit"),
+    path(
+        "roster/import/<int:pk>/problems.xlsx", people.roster_import_problems, name="roster_import_problems"
+    ),
     path("roster/<int:pk>/", people.person_detail, name="person_detail"),
     path("roster/<int:pk>/reveal/", people.person_reveal, name="person_reveal"),
     path("roster/<int:pk>/edit/", people.person_edit, name="person_edit"),
     # registration (报到登记), office side
     path("registrations/", registration.registrations, name="registrations"),
+    path("registrations/export.xlsx", registration.registrations_xlsx, name="registrations_xlsx"),
     path("registrations/new/", registration.registration_window, name="registration_window"),
     path("registrations/<int:pk>/", registration.registration_detail, name="registration_detail"),
     path("registrations/<int:pk>/confirm/", registration.registration_confirm, name="registration_confirm"),

@@ -345,7 +345,20 @@ class ConductNoteAdmin(CreatedByServiceMixin, ScopedAdminMixin, admin.ModelAdmin
 
 @admin.register(VolunteerEvent)
 class VolunteerEventAdmin(ViewOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["at", "action", "from_status", "to_status", "by", "community"]
+    list_display = ["at", "action_label", "from_label", "to_label", "by", "community"]
     list_filter = ["action", "community"]
+
+    @admin.display(description="操作", ordering="action")
+    def action_label(self, obj):
+        return obj.action_display
+
+    @admin.display(description="原状态")
+    def from_label(self, obj):
+        return obj.from_status_display
+
+    @admin.display(description="新状态")
+    def to_label(self, obj):
+        return obj.to_status_display
+
     search_fields = ["action", "note", "by__username"]
     raw_id_fields = ["community", "by", "item", "claim", "signup", "record"]

@@ -15,3 +15,15 @@ class VolunteeringConfig(AppConfig):
         audit.audit_app(self.label, unaudited=("volunteering.VolunteerEvent",))
         retention.register()
         register_demo_seed("volunteering", demo.seed)
+
+        from members.home import (
+            register_community_figures,
+            register_employer_columns,
+            register_personal_section,
+        )
+
+        from .selectors import home
+
+        register_community_figures("volunteering", home.community_figures)
+        register_personal_section("volunteering", home.member_section)
+        register_employer_columns("volunteering", home.employer_columns)

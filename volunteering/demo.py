@@ -10,6 +10,7 @@ member per year, one sign-up per member and item).
 import datetime as dt
 import random
 
+from django.db.models import F
 from django.utils import timezone
 
 from members.models import Community, Registration, RegistrationStatus, RoleAssignment
@@ -364,8 +365,10 @@ def seed(*, town, rng: random.Random, today: dt.date) -> dict:
                 counts["pending_records"] += 1
             signups.append(signup)
     SignUp.objects.bulk_create(signups)
-    # recorded_at is auto_now_add; bulk_create stamps it now, which is what a demo shows
-    ServiceRecord.objects.bulk_create(records)
+    # recorded_at is auto_now_add (bulk_create stamps it now): a record is written when the service ends,
+    # so the demo's history spreads over the past weeks like the rest of the town (one UPDATE)
+    records = ServiceRecord.objects.bulk_create(records)
+    ServiceRecord.objects.filter(pk__in=[r.pk for r in records]).update(recorded_at=F("ended_at"))
 
     pairings, goods, skills, notes = [], [], [], []
     for c in communities:

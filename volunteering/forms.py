@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.utils import timezone
 
-from core.forms import Form
+from core.forms import DateInput, Form, TimeInput
 from core.validators import BUSINESS_DATES, PAST_DATES
 
 from .models import ConductKind, Evaluation, GoodCategory, ProgrammeKind
@@ -32,8 +32,8 @@ def span(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime, dt.da
     return begins, ends
 
 
-DATE = forms.DateInput(attrs={"type": "date"})
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATE = DateInput()
+TIME = TimeInput()
 
 
 class ListField(forms.CharField):

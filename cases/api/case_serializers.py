@@ -15,14 +15,20 @@ from ..states import allowed_actions
 
 class CaseEventSerializer(serializers.ModelSerializer):
     by_name = serializers.SerializerMethodField()
+    action_display = serializers.CharField(read_only=True)
+    from_state_display = serializers.CharField(read_only=True)
+    to_state_display = serializers.CharField(read_only=True)
 
     class Meta:
         model = CaseEvent
         fields = [
             "id",
             "action",
+            "action_display",
             "from_state",
+            "from_state_display",
             "to_state",
+            "to_state_display",
             "by",
             "by_name",
             "by_resident",
@@ -53,6 +59,7 @@ class CaseListSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     channel_label = serializers.CharField(source="get_channel_display", read_only=True)
     handling_type_label = serializers.CharField(source="get_handling_type_display", read_only=True)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
     is_overdue = serializers.SerializerMethodField()
     resident_display = serializers.CharField(read_only=True)
 
@@ -66,6 +73,7 @@ class CaseListSerializer(serializers.ModelSerializer):
             "channel",
             "channel_label",
             "category",
+            "category_label",
             "state",
             "state_label",
             "handling_type",
@@ -96,6 +104,8 @@ class CaseDetailSerializer(CaseListSerializer):
     allowed_actions = serializers.SerializerMethodField()
     calendar_warning = serializers.SerializerMethodField()
     reported_by_officer_name = serializers.SerializerMethodField()
+    feedback_method_label = serializers.CharField(source="get_feedback_method_display", read_only=True)
+    rating_label = serializers.CharField(source="get_rating_display", read_only=True)
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
@@ -121,11 +131,13 @@ class CaseDetailSerializer(CaseListSerializer):
             "resolution",
             "resolved_at",
             "feedback_method",
+            "feedback_method_label",
             "feedback_text",
             "feedback_at",
             "visit_at",
             "visit_address",
             "rating",
+            "rating_label",
             "rating_comment",
             "rated_at",
             "rated_by_resident",

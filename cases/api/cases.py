@@ -5,7 +5,7 @@ import django_filters
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,7 +15,6 @@ from core.api import ScopedQuerysetMixin
 from core.errors import PermissionDenied
 from core.security import FormParser, JSONParser, MultiPartParser
 from core.validators import BUSINESS_DATES, PAST_DATES
-from members import privacy
 from members.models import User
 from members.permissions import is_office_anywhere, oversees
 from members.roles import scope_for
@@ -119,6 +118,7 @@ class CaseFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=CaseState.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="已超期")
+    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label="即将到期（两个工作日内）")
     assignee = django_filters.CharFilter(method="filter_assignee", label="承办人（用户 id 或 me）")
     group = django_filters.NumberFilter()
 
@@ -131,6 +131,7 @@ class CaseFilter(django_filters.FilterSet):
             "state",
             "category",
             "overdue",
+            "due_soon",
             "assignee",
             "group",
         ]
@@ -138,6 +139,12 @@ class CaseFilter(django_filters.FilterSet):
     def filter_overdue(self, qs, name, value):
         today = timezone.localdate()
         return qs.overdue(today) if value else qs.not_overdue(today)
+
+    def filter_due_soon(self, qs, name, value):
+        from ..home import due_soon_q
+
+        today = timezone.localdate()
+        return qs.filter(due_soon_q(today)) if value else qs.exclude(due_soon_q(today))
 
     def filter_assignee(self, qs, name, value):
         if value == "me":
@@ -164,6 +171,7 @@ class CaseViewSet(
     filterset_class = CaseFilter
     search_fields = ["tracking_no", "content", "resident_name"]
     ordering_fields = ["received_at", "due_on", "tracking_no"]
+    ordering = ["-received_at", "-pk"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_serializer_class(self):
@@ -194,20 +202,41 @@ class CaseViewSet(
         audit.record_access(what="read_full", obj=case)
         return Response(self.get_serializer(case).data)
 
+    @extend_schema(
+        summary="导出民情台账（Excel）",
+        description="The filtered list (same filters as the list) as the office files it: .xlsx, streamed, "
+        "Chinese headers, ISO dates, the resident's phone masked. Community and town offices only.",
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            403: OpenApiResponse(description="not a community or town office"),
+        },
+    )
+    @action(detail=False, methods=["get"], url_path="ledger-xlsx")
+    def ledger_xlsx(self, request):
+        from core.xlsx import xlsx_response
+
+        from ..export import case_ledger_workbook
+
+        if not is_office_anywhere(scope_for(request.user)):
+            raise PermissionDenied("只有社区或镇的管理人员可以导出民情台账")
+        workbook = case_ledger_workbook(self.filter_queryset(self.get_queryset()))
+        audit.record_access(what="export", description="民情台账导出", extra=request.query_params.dict())
+        return xlsx_response(workbook, filename=f"民情台账-{timezone.localdate():%Y%m%d}.xlsx")
+
     @extend_schema(request=RevealSerializer, responses={200: CaseRevealedSerializer}, summary="查看完整号码")
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
-        """The resident's full phone, for the office of the case's community, with a reason (AccessLog)."""
+        """The resident's full phone, for the case's current assignee and the office of its community, with
+        a reason (AccessLog)."""
         case = self.get_object()
-        if not oversees(request.user, case.community_id):
-            raise PermissionDenied("只有本社区的管理人员可以查看完整号码")
+        services.require_reveal_allowed(request.user, case)
         payload = RevealSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        values = privacy.reveal(
-            obj=case,
-            values={"resident_phone": case.resident_phone or ""},
-            reason=payload.validated_data["reason"],
-        )
+        values = {
+            "resident_phone": services.case_reveal_resident_phone(
+                case=case, by=request.user, reason=payload.validated_data["reason"]
+            )
+        }
         response = Response(CaseRevealedSerializer(values).data)
         response["Cache-Control"] = "no-store"
         return response
@@ -353,13 +382,22 @@ class CaseViewSet(
             ]
         )
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="一次性告知书（PDF）")
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        request=None,
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="打印一次性告知书（PDF，生成新的查询码）",
+    )
+    @action(detail=True, methods=["post"])
     def notice(self, request, pk=None):
+        """The printed notice carries a new 查询码 (the old one stops working), the public tracking address
+        and a QR code; the assignee or the community's office."""
         case = self.get_object()
-        response = HttpResponse(pdf.one_time_notice_pdf(case), content_type="application/pdf")
+        response = HttpResponse(
+            pdf.printed_notice(case, by=request.user, request=request), content_type="application/pdf"
+        )
         audit.record_access(what="print", obj=case, description="一次性告知书")
         response["Content-Disposition"] = f'inline; filename="notice-{case.tracking_no}.pdf"'
+        response["Cache-Control"] = "no-store"  # it carries the access code
         return response
 
     @extend_schema(

@@ -2,11 +2,10 @@
 reception days and their visitor lines, forums."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedQuerysetMixin
 from core.validators import PAST_DATES, YEARS
 from members.models import Building, Person, User
 from members.privacy import shown_mobile
@@ -25,6 +24,7 @@ from ..models import (
     ReceptionDay,
     ReceptionItem,
 )
+from ._common import ScopedRecordViewSet
 from .case_serializers import CaseDetailSerializer
 
 
@@ -75,31 +75,19 @@ class OpeningSerializer(serializers.ModelSerializer):
         return [c.tracking_no for c in obj.cases.all()]
 
 
-class MailboxViewSet(
-    ScopedQuerysetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class MailboxViewSet(ScopedRecordViewSet):
     """民情信箱: location and keeper; the keeper logs each daily opening with the letters found."""
 
     queryset = Mailbox.objects.all()
     serializer_class = MailboxSerializer
+    service = staticmethod(services.mailbox_save)
+    filterset_fields = ["community", "compound", "active"]
+    search_fields = ["location"]
+    ordering_fields = ["location", "installed_on"]
+    ordering = ["community_id", "location", "pk"]
 
     def optimise(self, qs):
         return qs.select_related("keeper")
-
-    def perform_create(self, serializer):
-        d = serializer.validated_data
-        serializer.instance = services.mailbox_save(
-            community=d["community"],
-            by=self.request.user,
-            location=d["location"],
-            keeper=d["keeper"],
-            compound=d.get("compound"),
-            active=d.get("active", True),
-        )
 
     @extend_schema(
         request=OpeningIn, responses={201: OpeningSerializer}, summary="登记开箱（每封信登记为民情件）"
@@ -156,23 +144,19 @@ class ToCaseIn(serializers.Serializer):
     content = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DiaryViewSet(
-    ScopedQuerysetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class DiaryViewSet(ScopedRecordViewSet):
     """民情日志: an information officer's own visit diary; an entry becomes a case in one step."""
 
     queryset = DiaryEntry.objects.all()
     serializer_class = DiaryEntrySerializer
+    service = staticmethod(services.diary_add)
+    filterset_fields = ["officer", "building"]
+    search_fields = ["household", "heard"]
+    ordering_fields = ["visited_on", "created_at"]
+    ordering = ["-visited_on", "-pk"]
 
     def optimise(self, qs):
         return qs.select_related("case")
-
-    def perform_create(self, serializer):
-        serializer.instance = services.diary_add(by=self.request.user, **serializer.validated_data)
 
     @extend_schema(request=ToCaseIn, responses={201: CaseDetailSerializer}, summary="日志登记为民情件")
     @action(detail=True, methods=["post"], url_path="to-case")
@@ -257,23 +241,19 @@ class ReceptionItemIn(serializers.Serializer):
     )
 
 
-class ReceptionViewSet(
-    ScopedQuerysetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ReceptionViewSet(ScopedRecordViewSet):
     """民情接待日: the deputies' (15th) and leaders' (25th) rota; each visitor's item becomes a case."""
 
     queryset = ReceptionDay.objects.all()
     serializer_class = ReceptionDaySerializer
+    service = staticmethod(services.reception_schedule)
+    filterset_fields = ["community", "kind", "published"]
+    search_fields = ["host_name", "place"]  # never the visitors' lines (their phones are masked)
+    ordering_fields = ["nominal_date", "held_on"]
+    ordering = ["nominal_date", "kind", "pk"]
 
     def optimise(self, qs):
         return qs.prefetch_related("items__case")
-
-    def perform_create(self, serializer):
-        serializer.instance = services.reception_schedule(by=self.request.user, **serializer.validated_data)
 
     @extend_schema(
         request=ReceptionItemIn, responses={201: ReceptionItemSerializer}, summary="登记来访（生成民情件）"
@@ -328,21 +308,16 @@ class ForumSerializer(serializers.ModelSerializer):
         extra_kwargs = {"held_on": {"validators": [PAST_DATES]}}
 
 
-class ForumViewSet(
-    ScopedQuerysetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ForumViewSet(ScopedRecordViewSet):
     """民情恳谈会: attendees and minutes; items answered on the spot are recorded, the rest become cases."""
 
     queryset = Forum.objects.all()
     serializer_class = ForumSerializer
+    service = staticmethod(services.forum_record)
+    filterset_fields = ["community"]
+    search_fields = ["title"]
+    ordering_fields = ["held_on", "created_at"]
+    ordering = ["-held_on", "-pk"]
 
     def optimise(self, qs):
         return qs.prefetch_related("items__case")
-
-    def perform_create(self, serializer):
-        d = dict(serializer.validated_data)
-        serializer.instance = services.forum_record(by=self.request.user, items=d.pop("items", []), **d)

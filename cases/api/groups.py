@@ -1,15 +1,16 @@
 """专题反馈 over the API: group cases about the same issue and answer them all with one reply."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from core.api import IdListField, ScopedQuerysetMixin
+from core.api import IdListField
 
 from .. import services
 from ..models import Case, FeedbackMethod, ThematicGroup
+from ._common import ScopedRecordViewSet
 
 
 class ThematicGroupSerializer(serializers.ModelSerializer):
@@ -46,17 +47,15 @@ class GroupAddIn(serializers.Serializer):
     cases = IdListField(allow_empty=False)
 
 
-class ThematicGroupViewSet(
-    ScopedQuerysetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ThematicGroupViewSet(ScopedRecordViewSet):
     """专题反馈: group cases about the same issue and answer them all with one reply."""
 
     queryset = ThematicGroup.objects.all()
     serializer_class = ThematicGroupSerializer
+    filterset_fields = ["community"]
+    search_fields = ["title"]
+    ordering_fields = ["created_at", "replied_at"]
+    ordering = ["-created_at", "-pk"]
 
     def optimise(self, qs):
         return qs.prefetch_related("cases")

@@ -206,6 +206,7 @@ class PublicReceptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     authentication_classes = []
     serializer_class = PublicReceptionSerializer
     pagination_class = None
+    filter_backends = []  # the published rota in date order, open to anyone: nothing to sort, filter or search
 
     def get_queryset(self):
         return selectors.public_schedule()

@@ -13,10 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.labels import label
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 from members.models import Building, Community, InformationOfficer, Person, ScopedQuerySet
 
-from ..states import OPEN_STATES, CaseState
+from ..states import ACTION_LABELS, OPEN_STATES, CaseState
 from .publishing import PublicInfoQuerySet
 
 
@@ -46,7 +47,7 @@ class HandlingType(models.TextChoices):
 
 
 # Working days per type when a community has not published its own (HandlingTimeLimit).
-DEFAULT_LIMITS = {
+DEFAULT_LIMITS: dict[str, int] = {
     HandlingType.IMMEDIATE: 0,
     HandlingType.PROMISED: 5,
     HandlingType.PENDING_DOCUMENTS: 5,  # counted from the day the documents are complete
@@ -231,6 +232,8 @@ class Case(models.Model):
     )
     tracking_no = models.CharField("受理编号", max_length=32, unique=True)
     access_code_hash = models.CharField(max_length=128, blank=True)
+    # Not a column: the plain code, set on the instance intake returns (shown once, only the hash is kept).
+    access_code: str
     channel = models.CharField("受理渠道", max_length=20, choices=Channel.choices)
     category = models.CharField("类别", max_length=20, choices=Category.choices, default=Category.OTHER)
     content = models.TextField("反映内容")
@@ -403,7 +406,19 @@ class CaseEvent(AppendOnlyModel):
         indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self):
-        return f"{self.action} {self.from_state}→{self.to_state}"
+        return f"{self.action_display} {self.from_state_display}→{self.to_state_display}"
+
+    @property
+    def action_display(self) -> str:
+        return label(ACTION_LABELS, self.action)
+
+    @property
+    def from_state_display(self) -> str:
+        return label(CaseState, self.from_state)
+
+    @property
+    def to_state_display(self) -> str:
+        return label(CaseState, self.to_state)
 
 
 class CaseAttachment(models.Model):

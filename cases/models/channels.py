@@ -129,7 +129,7 @@ class ReceptionKind(models.TextChoices):
     LEADERS = "leaders", "领导干部民情接待日（每月25日）"
 
 
-NOMINAL_DAY = {ReceptionKind.DEPUTIES: 15, ReceptionKind.LEADERS: 25}
+NOMINAL_DAY: dict[str, int] = {ReceptionKind.DEPUTIES: 15, ReceptionKind.LEADERS: 25}
 
 
 class ReceptionDay(models.Model):

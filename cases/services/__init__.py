@@ -25,6 +25,12 @@ from .channels import (
     reception_item_record,
     reception_schedule,
 )
+from .contact import (
+    REVEAL_REASONS,
+    case_reveal_resident_phone,
+    may_reveal_resident_phone,
+    require_reveal_allowed,
+)
 from .groups import group_add_cases, group_create, group_reply
 from .handling import (
     assignee_kinds_for,
@@ -47,6 +53,7 @@ from .intake import (
     ACCESS_CODE_ALPHABET,
     access_code_matches,
     case_register,
+    case_reissue_access_code,
     hash_access_code,
     public_find,
     public_submit,
@@ -56,6 +63,10 @@ from .supervision import daily_supervision_alerts
 
 __all__ = [
     "ACCESS_CODE_ALPHABET",
+    "REVEAL_REASONS",
+    "case_reveal_resident_phone",
+    "may_reveal_resident_phone",
+    "require_reveal_allowed",
     "access_code_matches",
     "announcement_publish",
     "assignee_kinds_for",
@@ -69,6 +80,7 @@ __all__ = [
     "case_record_higher_reply",
     "case_refer",
     "case_register",
+    "case_reissue_access_code",
     "case_reopen",
     "case_request_documents",
     "case_resolve",

@@ -33,11 +33,11 @@ def _at(day: dt.date | None) -> dt.datetime:
 def time_limit(community_id: int, handling_type: str) -> int:
     """The community's published limit for a type, or the product default."""
     row = HandlingTimeLimit.objects.filter(community_id=community_id, handling_type=handling_type).first()
-    return row.working_days if row else DEFAULT_LIMITS[handling_type]  # type: ignore[index]
+    return row.working_days if row else DEFAULT_LIMITS[handling_type]
 
 
 def _town_id(case: Case) -> int:
-    return Community.objects.filter(pk=case.community_id).values_list("town_id", flat=True).first()  # type: ignore[return-value]
+    return Community.objects.values_list("town_id", flat=True).get(pk=case.community_id)
 
 
 def _due(case: Case, start: dt.date, days: int) -> dt.date:

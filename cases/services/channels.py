@@ -3,6 +3,7 @@ reception days and their visitor lines, forums. Each letter, diary entry, visito
 becomes a case through intake's `_register`."""
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -78,7 +79,7 @@ def mailbox_open(
     mailbox: Mailbox,
     by: User,
     opened_on: dt.date | None = None,
-    letters: list[dict] = (),  # type: ignore[assignment]
+    letters: Sequence[dict] = (),
     note: str = "",
 ) -> MailboxOpening:
     """每日开箱取件: logs the opening; each letter found is registered as a case at once."""
@@ -214,7 +215,7 @@ def reception_schedule(
     if kind not in ReceptionKind.values:
         raise DomainError("未知的接待日类型", fields={"kind": ["未知的接待日类型"]})
     try:
-        nominal = dt.date(year, month, NOMINAL_DAY[kind])  # type: ignore[index]
+        nominal = dt.date(year, month, NOMINAL_DAY[kind])
     except ValueError:
         raise DomainError("年月无效", fields={"month": ["年月无效"]})
     if (
@@ -303,7 +304,7 @@ def forum_record(
     title: str,
     attendees: list[dict],
     minutes: str = "",
-    items: list[dict] = (),  # type: ignore[assignment]
+    items: Sequence[dict] = (),
 ) -> Forum:
     """民情恳谈会: attendees, minutes, and each matter raised — answered on the spot or registered as a case."""
     require_manager(by, community.pk)

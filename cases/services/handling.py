@@ -3,6 +3,7 @@ state machine up to feedback, the resident's rating (不满意 reopens) and clos
 (`_begin`/`_commit`) that appends a CaseEvent."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -63,7 +64,7 @@ def assignee_kinds_for(*, user: User, community_id: int) -> list[str]:
     roles = set(
         RoleAssignment.objects.filter(user=user, community_id=community_id).values_list("role", flat=True)
     )
-    kinds = []
+    kinds: list[str] = []
     if (
         Role.OFFICER in roles
         and InformationOfficer.objects.filter(
@@ -75,7 +76,7 @@ def assignee_kinds_for(*, user: User, community_id: int) -> list[str]:
         kinds.append(AssigneeKind.MEMBER)
     if oversees(user, community_id):  # the community's office (a managing role here) or its town's supervisor
         kinds.append(AssigneeKind.STAFF)
-    return kinds  # type: ignore[return-value]
+    return kinds
 
 
 @transaction.atomic
@@ -150,7 +151,7 @@ def case_documents_received(*, case: Case, by: User, note: str = "") -> Case:
     _require_worker(by, case)
     locked = _begin(case, "documents_received")
     days = time_limit(locked.community_id, HandlingType.PENDING_DOCUMENTS)
-    extra = {}
+    extra: dict[str, Any] = {}
     if locked.assignee_id is None:
         extra = {"assignee": by, "assignee_kind": AssigneeKind.STAFF}
     _commit(
@@ -162,7 +163,7 @@ def case_documents_received(*, case: Case, by: User, note: str = "") -> Case:
         documents_received_at=timezone.now(),
         due_on=_due(locked, timezone.localdate(), days),
         time_limit_days=days,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
     return case
 
@@ -198,7 +199,9 @@ def case_record_higher_reply(*, case: Case, by: User, reply: str, replied_on: dt
         raise DomainError("批复日期不能晚于今天", fields={"replied_on": ["批复日期不能晚于今天"]})
     locked = _begin(case, "higher_reply")
     days = min(time_limit(locked.community_id, HandlingType.ESCALATED), 3)
-    extra = {} if locked.assignee_id else {"assignee": by, "assignee_kind": AssigneeKind.STAFF}
+    extra: dict[str, Any] = (
+        {} if locked.assignee_id else {"assignee": by, "assignee_kind": AssigneeKind.STAFF}
+    )
     _commit(
         locked,
         "higher_reply",
@@ -209,7 +212,7 @@ def case_record_higher_reply(*, case: Case, by: User, reply: str, replied_on: dt
         higher_reply_on=replied_on,
         due_on=_due(locked, replied_on, days),
         time_limit_days=days,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
     return case
 
@@ -255,7 +258,9 @@ def case_schedule_visit(
     if visit_at <= timezone.now():
         raise DomainError("约定上门时间须在将来", fields={"visit_at": ["请选择将来的时间"]})
     locked = _begin(case, "schedule_visit")
-    extra = {} if locked.assignee_id else {"assignee": by, "assignee_kind": AssigneeKind.STAFF}
+    extra: dict[str, Any] = (
+        {} if locked.assignee_id else {"assignee": by, "assignee_kind": AssigneeKind.STAFF}
+    )
     _commit(
         locked,
         "schedule_visit",
@@ -266,7 +271,7 @@ def case_schedule_visit(
         visit_at=visit_at,
         visit_address=(address or "").strip()[:100],
         feedback_method=FeedbackMethod.HOME_VISIT,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
     return case
 

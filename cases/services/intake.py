@@ -14,8 +14,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 
 from core.errors import DomainError
+from core.transitions import lock
 from members.models import Building, Community, Person, User
 from members.permissions import require_manager
 
@@ -33,7 +35,7 @@ from ..models import (
 )
 from ..security import MAX_CONTENT_CHARS, check_attachments
 from ..states import CaseState
-from ._common import _local_date
+from ._common import _local_date, _log, _require_worker
 from .handling import case_assign, case_classify, case_give_feedback, case_resolve, case_start
 
 ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
@@ -57,7 +59,7 @@ def hash_access_code(code: str, salt: str | None = None) -> str:
     """Salted HMAC-SHA256 keyed with SECRET_KEY. Fast on purpose (the seed and the public page hash many),
     and still useless without the key; online guessing is throttled (cases.security)."""
     salt = salt or secrets.token_hex(8)
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()  # type: ignore[union-attr]
+    digest = hmac.new(force_bytes(settings.SECRET_KEY), f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()
     return f"hmac-sha256${salt}${digest}"
 
 
@@ -134,15 +136,15 @@ def _register(
         attachment = CaseAttachment(
             case=case,
             content_type=content_type,
-            size=upload.size,  # type: ignore[attr-defined]
+            size=upload.size,
             original_name=getattr(upload, "name", "")[:200],
             uploaded_by=by,
         )
         attachment.file.name = attachment_path(attachment, "")
         attachment.save()
         # Written only once the transaction commits: a refused or rolled-back intake leaves no file behind.
-        upload.seek(0)  # type: ignore[attr-defined]
-        transaction.on_commit(functools.partial(_store_file, attachment.file.name, upload.read()))  # type: ignore[attr-defined]
+        upload.seek(0)
+        transaction.on_commit(functools.partial(_store_file, attachment.file.name, upload.read()))
     CaseEvent.objects.create(
         case=case,
         action="register",
@@ -153,7 +155,7 @@ def _register(
         note=note or Channel(channel).label,
         data=event_data or {},
     )
-    case.access_code = code  # type: ignore[attr-defined]  # shown once to whoever registered it; only the hash is stored
+    case.access_code = code  # shown once to whoever registered it; only the hash is stored
     return case
 
 
@@ -200,14 +202,14 @@ def case_register(
         received_at=received_at,
         attachments=attachments,
     )
-    code = case.access_code  # type: ignore[attr-defined]
+    code = case.access_code
     if settle_on_spot:
         case_classify(case=case, by=by, handling_type=HandlingType.IMMEDIATE)
         case_assign(case=case, by=by, assignee=by, kind=AssigneeKind.STAFF)
         case_start(case=case, by=by)
         case_resolve(case=case, by=by, resolution=resolution)
         case_give_feedback(case=case, by=by, method=FeedbackMethod.FACE_TO_FACE, text=resolution)
-    case.access_code = code  # type: ignore[attr-defined]
+    case.access_code = code
     return case
 
 
@@ -249,3 +251,18 @@ def public_find(*, tracking_no: str, access_code: str) -> Case | None:
     encoded = case.access_code_hash if case else hash_access_code("-")
     ok = access_code_matches((access_code or "").strip().upper(), encoded)
     return case if (case is not None and ok) else None
+
+
+@transaction.atomic
+def case_reissue_access_code(*, case: Case, by: User) -> str:
+    """A new 查询码 for the printed one-time notice: only its hash is stored, so a printout needs a fresh code
+    (the one handed out at intake stops working). The assignee or the community's office; logged on the
+    case's timeline."""
+    _require_worker(by, case)
+    locked = lock(case)
+    code = _new_access_code()
+    locked.access_code_hash = hash_access_code(code)
+    locked.save(update_fields=["access_code_hash", "updated_at"])
+    _log(locked, "reissue_access_code", by=by, note="打印一次性告知书")
+    case.access_code_hash = locked.access_code_hash
+    return code

@@ -21,10 +21,10 @@ def daily_supervision_alerts(*, today: dt.date | None = None) -> dict:
     if not workdays.is_working_day(today):
         return {"skipped": "not a working day", "notified": 0}
     missed_day = workdays.previous_working_day(today)
-    overdue = {}  # type: ignore[var-annotated]
+    overdue: dict[int, list[str]] = {}
     for community_id, tracking_no in Case.objects.overdue(today).values_list("community_id", "tracking_no"):
         overdue.setdefault(community_id, []).append(tracking_no)
-    missed = {}  # type: ignore[var-annotated]
+    missed: dict[int, list[str]] = {}
     for box in missed_openings(Community.objects.values("pk"), on=missed_day):
         missed.setdefault(box.community_id, []).append(box.location)
     recipients = RoleAssignment.objects.filter(
@@ -54,7 +54,7 @@ def daily_supervision_alerts(*, today: dt.date | None = None) -> dict:
             ):
                 sent += 1
     return {
-        "overdue": sum(map(len, overdue.values())),  # type: ignore[arg-type]
-        "missed_mailboxes": sum(map(len, missed.values())),  # type: ignore[arg-type]
+        "overdue": sum(map(len, overdue.values())),
+        "missed_mailboxes": sum(map(len, missed.values())),
         "notified": sent,
     }

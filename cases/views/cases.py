@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import audit
-from core.errors import DomainError
+from core.errors import DomainError, PermissionDenied
+from core.xlsx import xlsx_response
 from members.models import Community, User
 from members.permissions import is_office_anywhere, oversees
 from members.privacy import shown_mobile
@@ -36,16 +37,34 @@ WORKER_ACTIONS = {
 }
 
 
-@login_required
-def case_list(request):
-    scope = scope_for(request.user)
+def _require_community_role(scope) -> None:
+    """Cases belong to communities: a user with no role in any (an employer liaison) gets the 403 page."""
+    if not scope.community_ids and not scope.is_superuser:
+        raise DjangoPermissionDenied("民情件只对社区的工作人员、信息员和承办人开放")
+
+
+def filtered_cases(request):
+    """The cases the user sees, narrowed by the list's filters (the list page and its 台账 export)."""
     qs = selectors.case_queryset_for_list(Case.objects.visible_to(request.user))
-    communities = Community.objects.visible_to(request.user)
-    form = forms.CaseFilterForm(request.GET or None, communities=communities)
     filtered = CaseFilter(request.GET, queryset=qs, request=request).qs
     q = request.GET.get("q", "").strip()
     if q:
         filtered = filtered.filter(tracking_no__icontains=q) | filtered.filter(content__icontains=q)
+    return filtered
+
+
+@login_required
+def case_list(request):
+    scope = scope_for(request.user)
+    _require_community_role(scope)
+    communities = Community.objects.visible_to(request.user)
+    visible = selectors.case_queryset_for_list(Case.objects.visible_to(request.user))
+    form = forms.CaseFilterForm(
+        request.GET or None,
+        communities=communities,
+        assignees=selectors.assignees_of(visible, but=request.user),
+    )
+    filtered = filtered_cases(request)
     page = Paginator(filtered.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -64,8 +83,45 @@ def case_list(request):
 
 
 @login_required
+def case_ledger_xlsx(request):
+    """导出台账: the filtered list as the office files it (.xlsx, streamed), for the community offices."""
+    from ..export import case_ledger_workbook
+
+    if not is_office_anywhere(scope_for(request.user)):
+        raise DjangoPermissionDenied
+    workbook = case_ledger_workbook(filtered_cases(request))
+    audit.record_access(what="export", description="民情台账导出", extra=request.GET.dict())
+    return xlsx_response(workbook, filename=f"民情台账-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
 def case_detail(request, pk):
     case = get_object_or_404(selectors.case_queryset_for_detail(Case.objects.visible_to(request.user)), pk=pk)
+    return _detail_page(request, case)
+
+
+@login_required
+@require_POST
+def case_reveal(request, pk):
+    """查看完整号码 for the assignee (and the office): one tap with a reason, an AccessLog row, and the page
+    again with the number as a tel: link — shown this once, like the roster's reveal."""
+    case = get_object_or_404(selectors.case_queryset_for_detail(Case.objects.visible_to(request.user)), pk=pk)
+    if not services.may_reveal_resident_phone(request.user, case):
+        raise DjangoPermissionDenied(services.contact.REVEAL_REFUSED)
+    form = forms.RevealPhoneForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, case, reveal_form=form, status=400)
+    try:
+        phone = services.case_reveal_resident_phone(
+            case=case, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        form.add_error("reason", exc.message)
+        return _detail_page(request, case, reveal_form=form, status=400)
+    return _detail_page(request, case, revealed_phone=phone)
+
+
+def _detail_page(request, case, *, reveal_form=None, revealed_phone=None, status=200):
     manager = oversees(request.user, case.community_id)
     worker = manager or case.assignee_id == request.user.pk
     actions = [a for a in allowed_actions(case.state) if (manager or (worker and a in WORKER_ACTIONS))]
@@ -75,9 +131,22 @@ def case_detail(request, pk):
         action_forms["assign"].fields["assignee"].widget.choices = [
             (s.user_id, f"{s.name}（{s.reason}）") for s in suggestions
         ]
+    shown = shown_mobile(request.user, case.community_id, case.resident_phone)
+    full_phone = revealed_phone or (shown if shown and shown == case.resident_phone else "")
     context = {
         "case": case,
-        "resident_phone": shown_mobile(request.user, case.community_id, case.resident_phone),
+        "resident_phone": shown,
+        # the number in full (a tel: link) when the user sees it or has just revealed it
+        "resident_phone_full": full_phone,
+        "revealed": revealed_phone is not None,
+        "reveal_form": reveal_form
+        if reveal_form is not None
+        else (
+            forms.RevealPhoneForm()
+            if not full_phone and services.may_reveal_resident_phone(request.user, case)
+            else None
+        ),
+        "reveal_reasons": services.REVEAL_REASONS,
         "today": timezone.localdate(),
         "action_forms": action_forms,
         "suggestions": suggestions,
@@ -92,7 +161,10 @@ def case_detail(request, pk):
         "section": "cases",
     }
     audit.record_access(what="read_full", obj=case)
-    return render(request, "cases/detail.html", context)
+    response = render(request, "cases/detail.html", context, status=status)
+    if revealed_phone is not None:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -161,15 +233,20 @@ def attachment(request, pk):
 
 
 @login_required
+@require_POST
 def notice_pdf(request, pk):
+    """Printing the notice issues a new 查询码 (printed on it), so it is a POST."""
     case = get_object_or_404(Case.objects.visible_to(request.user).select_related("community"), pk=pk)
     try:
-        body = pdf.one_time_notice_pdf(case)
+        body = pdf.printed_notice(case, by=request.user, request=request)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
     except DomainError:
         raise Http404
     response = HttpResponse(body, content_type="application/pdf")
     audit.record_access(what="print", obj=case, description="一次性告知书")
     response["Content-Disposition"] = f'inline; filename="notice-{case.tracking_no}.pdf"'
+    response["Cache-Control"] = "no-store"  # it carries the access code
     return response
 
 
@@ -194,6 +271,7 @@ def overdue(request):
 
 @login_required
 def my_cases(request):
+    _require_community_role(scope_for(request.user))
     return render(
         request,
         "cases/my.html",

@@ -40,7 +40,11 @@ def diary(request):
     return render(
         request,
         "cases/diary.html",
-        {"form": form if officer else None, "entries": entries, "to_case_form": forms.ToCaseForm()},
+        {
+            "form": form if officer else None,
+            "entries": entries,
+            "to_case_form": forms.ToCaseForm(auto_id=False),
+        },
     )
 
 
@@ -72,10 +76,15 @@ def mailboxes(request):
     boxes = Mailbox.objects.visible_to(request.user).select_related("community", "keeper")
     if not boxes.exists() and not is_office_anywhere(scope):
         raise DjangoPermissionDenied
+    community_ids = scope.managed_community_ids
+    community = request.GET.get("community", "")
+    if community.isdigit():  # the home page's figure links here with its community
+        boxes = boxes.filter(community_id=int(community))
+        community_ids = community_ids & {int(community)}
     return render(
         request,
         "cases/mailboxes.html",
-        {"mailboxes": boxes, "missed": selectors.missed_openings(scope.managed_community_ids)},
+        {"mailboxes": boxes, "missed": selectors.missed_openings(community_ids)},
     )
 
 

@@ -55,8 +55,11 @@ def _public_case_or_none(request, pk):
 
 
 def public_track(request):
-    form = forms.PublicTrackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # the notice's QR code opens this page with ?no=…&code=…: looked up like a submitted form (throttled)
+    from_qr = request.method == "GET" and {"no", "code"} <= set(request.GET)
+    data = {"tracking_no": request.GET["no"], "access_code": request.GET["code"]} if from_qr else request.POST
+    form = forms.PublicTrackForm(data if (from_qr or request.method == "POST") else None)
+    if (request.method == "POST" or from_qr) and form.is_valid():
         ip, number = security.client_ip(request), form.cleaned_data["tracking_no"]
         if security.lookup_blocked(ip, number):
             return render(request, "cases/public/track.html", {"form": form, "blocked": True}, status=429)

@@ -82,6 +82,7 @@ class AppraisalViewSet(
     permission_classes = [OverseesCommunities]
     filterset_fields = ["community", "year", "kind", "state"]
     ordering_fields = ["year", "closes_on", "community"]
+    ordering = ["-year", "community_id", "kind", "pk"]
     search_fields = ["community__name"]
 
     def optimise(self, qs):
@@ -192,6 +193,7 @@ class EvaluatorViewSet(
     permission_classes = [OverseesCommunities]
     filterset_fields = ["appraisal", "group"]
     ordering_fields = ["group", "name", "voted_at"]
+    ordering = ["appraisal_id", "group", "pk"]
     search_fields = ["name"]
 
     @extend_schema(request=EvaluatorCreateSerializer, responses={201: EvaluatorSerializer})
@@ -237,6 +239,7 @@ class CommendationViewSet(
     serializer_class = CommendationSerializer
     filterset_fields = ["year", "employer", "community"]
     ordering_fields = ["year", "number", "issued_at"]
+    ordering = ["-year", "number", "pk"]
     search_fields = ["number", "person__name"]
 
     def optimise(self, qs):
@@ -265,6 +268,7 @@ class OfficerReviewViewSet(
     serializer_class = OfficerReviewSerializer
     filterset_fields = ["year", "officer", "outcome"]
     ordering_fields = ["year", "created_at"]
+    ordering = ["-year", "officer_id", "pk"]
     search_fields = ["officer__person__name"]
 
     def optimise(self, qs):

@@ -21,10 +21,23 @@ from ..models import (
 
 class AppraisalEventSerializer(serializers.ModelSerializer):
     by_name = serializers.SerializerMethodField()
+    action_display = serializers.CharField(read_only=True)
+    from_state_display = serializers.CharField(read_only=True)
+    to_state_display = serializers.CharField(read_only=True)
 
     class Meta:
         model = AppraisalEvent
-        fields = ["action", "from_state", "to_state", "by_name", "at", "note"]
+        fields = [
+            "action",
+            "action_display",
+            "from_state",
+            "from_state_display",
+            "to_state",
+            "to_state_display",
+            "by_name",
+            "at",
+            "note",
+        ]
 
     def get_by_name(self, obj) -> str:
         return obj.by.display_name if obj.by_id else ""

@@ -40,6 +40,7 @@ class CertificateViewSet(
     serializer_class = CertificateSerializer
     filterset_fields = ["person", "community", "year"]
     ordering_fields = ["issued_at", "id"]
+    ordering = ["-issued_at", "-pk"]
     search_fields: list[str] = []
 
     def optimise(self, qs):

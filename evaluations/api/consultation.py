@@ -6,14 +6,14 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import ScopedPrimaryKeyRelatedField, ScopedQuerysetMixin
 from core.errors import DomainError
-from members.api import FeedbackSheetOrderingFilter, ReadsByRole
+from members.api import FeedbackSheetOrderingFilter, ReadsByRole, reads_documented_by_role, shapes_by_role
 from members.models import Employer, Person
 from members.roles import scope_for
 from members.serializers import EmployerFeedbackSerializer
@@ -105,17 +105,12 @@ class ConsultationFilter(django_filters.FilterSet):
 
 
 # The office and the town get ConsultationSerializer; an employer liaison gets ConsultationForEmployerSerializer (members.api.ReadsByRole).
-CONSULTATIONBYROLE = PolymorphicProxySerializer(
-    component_name="ConsultationByRole",
-    serializers=[ConsultationSerializer, ConsultationForEmployerSerializer],
-    resource_type_field_name=None,
+CONSULTATIONBYROLE = shapes_by_role(
+    "ConsultationByRole", ConsultationSerializer, ConsultationForEmployerSerializer
 )
 
 
-@extend_schema_view(
-    list=extend_schema(responses=CONSULTATIONBYROLE),
-    retrieve=extend_schema(responses=CONSULTATIONBYROLE),
-)
+@reads_documented_by_role(CONSULTATIONBYROLE)
 class ConsultationViewSet(
     ReadsByRole,
     ScopedQuerysetMixin,
@@ -129,6 +124,7 @@ class ConsultationViewSet(
     filter_backends = [DjangoFilterBackend, FeedbackSheetOrderingFilter]
     filterset_class = ConsultationFilter
     ordering_fields = ["asked_at", "due_on", "id"]
+    ordering = ["-asked_at", "-pk"]
     search_fields: list[str] = []
 
     def optimise(self, qs):

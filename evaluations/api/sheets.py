@@ -12,9 +12,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    PolymorphicProxySerializer,
     extend_schema,
-    extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -24,7 +22,7 @@ from core import audit
 from core.api import ScopedPrimaryKeyRelatedField, ScopedQuerysetMixin
 from core.errors import DomainError
 from core.validators import PAST_DATES, YearRange
-from members.api import FeedbackSheetOrderingFilter, ReadsByRole
+from members.api import FeedbackSheetOrderingFilter, ReadsByRole, reads_documented_by_role, shapes_by_role
 from members.models import Community, Town
 from members.serializers import EmployerFeedbackSerializer
 
@@ -71,9 +69,12 @@ class SheetForEmployerSerializer(EmployerFeedbackSerializer):
 
 
 class SheetEventSerializer(serializers.ModelSerializer):
+    from_state_display = serializers.CharField(read_only=True)
+    to_state_display = serializers.CharField(read_only=True)
+
     class Meta:
         model = SheetEvent
-        fields = ["from_state", "to_state", "by", "at", "note"]
+        fields = ["from_state", "from_state_display", "to_state", "to_state_display", "by", "at", "note"]
         read_only_fields = fields
 
 
@@ -134,17 +135,10 @@ def _year(request) -> int:
 
 
 # The office and the town get SheetSerializer; an employer liaison gets SheetForEmployerSerializer (members.api.ReadsByRole).
-SHEETBYROLE = PolymorphicProxySerializer(
-    component_name="SheetByRole",
-    serializers=[SheetSerializer, SheetForEmployerSerializer],
-    resource_type_field_name=None,
-)
+SHEETBYROLE = shapes_by_role("SheetByRole", SheetSerializer, SheetForEmployerSerializer)
 
 
-@extend_schema_view(
-    list=extend_schema(responses=SHEETBYROLE),
-    retrieve=extend_schema(responses=SHEETBYROLE),
-)
+@reads_documented_by_role(SHEETBYROLE)
 class SheetViewSet(
     ReadsByRole,
     ScopedQuerysetMixin,
@@ -161,6 +155,7 @@ class SheetViewSet(
     filter_backends = [filters.DjangoFilterBackend, FeedbackSheetOrderingFilter]
     filterset_class = SheetFilter
     ordering_fields = ["year", "issued_on", "acknowledged_at", "id"]
+    ordering = ["-year", "employer_id", "person_id", "-version", "-pk"]
     search_fields: list[str] = []
 
     def optimise(self, qs):
@@ -268,6 +263,7 @@ class SheetBatchViewSet(
     serializer_class = SheetBatchSerializer
     filterset_fields = ["community", "year", "state"]
     ordering_fields = ["created_at", "id"]
+    ordering = ["-created_at", "-pk"]
     search_fields: list[str] = []
 
     def optimise(self, qs):

@@ -11,22 +11,19 @@ from openpyxl import Workbook
 
 from core.xlsx import append_row
 
-from ..models import FeedbackSheet, SheetState
+from ..models import FeedbackSheet, Grade, SheetState
 from .pdfbase import chinese_date, render_pdf
 
 TITLE = "在职党员小区活动情况反馈单"
-# The appraisal half names grades by code; a label it does not know is printed as given.
-GRADE_LABELS = {
-    "excellent": "优秀",
-    "qualified": "合格",
-    "basically_qualified": "基本合格",
-    "unqualified": "不合格",
-}
+# Grades are stored by code (evaluations.models.Grade); printed by their label, never the code.
+GRADE_LABELS = dict(Grade.choices)
 GROUPS = (("resident", "居民群众代表"), ("member", "党员代表"))
 
 
 def _counts_text(counts: dict) -> str:
-    return "，".join(f"{GRADE_LABELS.get(grade, grade)} {n} 票" for grade, n in counts.items()) or "无"
+    """Grades from best to worst, whatever order the stored JSON kept (PostgreSQL's jsonb sorts keys)."""
+    order = [g for g in GRADE_LABELS if g in counts] + [g for g in counts if g not in GRADE_LABELS]
+    return "，".join(f"{GRADE_LABELS.get(grade, grade)} {counts[grade]} 票" for grade in order) or "无"
 
 
 def evaluation_lines(content: dict) -> tuple[str, str]:
@@ -56,12 +53,17 @@ def _render(doc, sheet: FeedbackSheet) -> None:
     if sheet.state == SheetState.DRAFT:
         doc.line("草稿（未发出）", align="C", size=9)
     doc.ln(2)
+    if not c:  # past its retention period (evaluations.retention): only the register is left
+        doc.line("本反馈单内容已超过保存期限，已删除；发出与签收记录仍保留。", align="C")
+        doc.line(f"出具单位：{issuer_of(sheet)}", align="R")
+        doc.line(f"日期：{chinese_date(sheet.issued_on) or '（未发出）'}", align="R")
+        return
     doc.field("姓名", c.get("person_name", ""))
     doc.field("工作单位及党组织", f"{c.get('employer_name', '')}　{c.get('party_org_name', '')}")
     doc.field("报到社区、责任区", "　".join([c.get("community_name", ""), *c.get("zones", [])]))
     doc.field("报到日期", chinese_date(c.get("registered_on")) or "—")
     team = f"志愿服务队入队：{chinese_date(c['team_joined_on'])}" if c.get("team_joined_on") else ""
-    doc.field("认领岗位", "、".join(c.get("posts", [])) + (f"　{team}" if team else "") or "—")
+    doc.field("认领岗位", "　".join(part for part in ("、".join(c.get("posts", [])), team) if part) or "—")
     done, required = c.get("done", {}), c.get("required", {})
     doc.field(
         "年度要求与完成情况",
@@ -86,7 +88,9 @@ def _render(doc, sheet: FeedbackSheet) -> None:
     cases = c.get("cases") or {}
     doc.line(f"承办的民情件（{len(cases.get('rows', []))} 件）", size=11)
     if cases.get("rows"):
-        doc.table(cases["columns"], cases["rows"])
+        # the tracking number (MQ-20261113-001-0001) on one line; the page is 174 mm wide
+        widths = [44, 24, 26, 22, 34, 24] if len(cases["columns"]) == 6 else None
+        doc.table(cases["columns"], cases["rows"], widths=widths)
     else:
         doc.line("本年度没有承办民情件")
     doc.ln(3)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.labels import label
 from core.models import AppendOnlyModel
 from members.models import Community, Employer, InformationOfficer, OfficerRecord, Person, ScopedQuerySet
 
@@ -25,6 +26,14 @@ class AppraisalState(models.TextChoices):
     DRAFT = "draft", "筹备中"
     OPEN = "open", "评议中"
     CLOSED = "closed", "已结束"
+
+
+APPRAISAL_ACTION_LABELS = {
+    "open": "开始评议",
+    "close": "结束评议",
+    "reopen": "重新开放",
+    "publish": "公示结果",
+}
 
 
 class TallyRule(models.TextChoices):
@@ -138,7 +147,19 @@ class AppraisalEvent(AppendOnlyModel):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.action} {self.from_state}→{self.to_state}"
+        return f"{self.action_display} {self.from_state_display}→{self.to_state_display}"
+
+    @property
+    def action_display(self) -> str:
+        return label(APPRAISAL_ACTION_LABELS, self.action)
+
+    @property
+    def from_state_display(self) -> str:
+        return label(AppraisalState, self.from_state)
+
+    @property
+    def to_state_display(self) -> str:
+        return label(AppraisalState, self.to_state)
 
 
 class Evaluator(models.Model):

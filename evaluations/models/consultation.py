@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.labels import label
 from core.models import AppendOnlyModel
 from members.models import Community, Employer, Person, ScopedQuerySet
 
@@ -103,3 +104,11 @@ class ConsultationEvent(AppendOnlyModel):
         verbose_name = "监督咨询事件"
         verbose_name_plural = "监督咨询事件"
         ordering = ["at", "pk"]
+
+    @property
+    def from_state_display(self) -> str:
+        return label(ConsultationState, self.from_state)
+
+    @property
+    def to_state_display(self) -> str:
+        return label(ConsultationState, self.to_state)

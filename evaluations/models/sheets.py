@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.labels import label
 from core.models import AppendOnlyModel
 from members.models import Community, Employer, Person, ScopedQuerySet
 
@@ -169,3 +170,11 @@ class SheetEvent(AppendOnlyModel):
         verbose_name = "反馈单事件"
         verbose_name_plural = "反馈单事件"
         ordering = ["at", "pk"]
+
+    @property
+    def from_state_display(self) -> str:
+        return label(SheetState, self.from_state)
+
+    @property
+    def to_state_display(self) -> str:
+        return label(SheetState, self.to_state)

@@ -101,20 +101,19 @@ def grade_by_rule(totals: dict[str, int], rule: str = TallyRule.MOST_VOTES_TIE_L
 
 
 def _empty_counts(kind: str) -> dict[str, dict[str, int]]:
-    return {group: dict.fromkeys(Grade.values, 0) for group in GROUPS_BY_KIND[kind]}  # type: ignore[index]
+    return {group: dict.fromkeys(Grade.values, 0) for group in GROUPS_BY_KIND[AppraisalKind(kind)]}
 
 
 def tally(appraisal: Appraisal, *, subject_ids: list[int] | None = None) -> dict[int, AppraisalResult]:
     """Every subject's result: one grouped query over the ballots, one for the excellent selections."""
+    subject_ids_given = subject_ids is not None
     if subject_ids is None:
         subject_ids = list(subjects(appraisal).values_list("pk", flat=True))
     counts: dict[int, dict[str, dict[str, int]]] = {pid: _empty_counts(appraisal.kind) for pid in subject_ids}
-    rows = (
-        Ballot.objects.filter(appraisal=appraisal)
-        .values_list("subject_id", "evaluator__group", "grade")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    ballots = Ballot.objects.filter(appraisal=appraisal)
+    if subject_ids_given:
+        ballots = ballots.filter(subject_id__in=subject_ids)  # a chunk of members: its ballots only
+    rows = ballots.values_list("subject_id", "evaluator__group", "grade").annotate(n=Count("pk")).order_by()
     for subject_id, group, grade, n in rows:
         per_group = counts.setdefault(subject_id, _empty_counts(appraisal.kind))
         per_group.setdefault(group, dict.fromkeys(Grade.values, 0))[grade] += n
@@ -131,15 +130,18 @@ def tally(appraisal: Appraisal, *, subject_ids: list[int] | None = None) -> dict
     return results
 
 
-def results_for(*, community_id: int, year: int) -> dict[int, AppraisalResult]:
-    """The members' evaluation of a community and year, per person id (empty when there is none). The
-    feedback sheet prints these: the grade, both groups' counts, excellent or not."""
+def results_for(
+    *, community_id: int, year: int, person_ids: list[int] | None = None
+) -> dict[int, AppraisalResult]:
+    """The members' evaluation of a community and year, per person id (empty when there is none); only
+    these `person_ids` when given (a batch's chunk). The feedback sheet prints these: the grade, both
+    groups' counts, excellent or not."""
     appraisal = Appraisal.objects.filter(
         community_id=community_id, year=year, kind=AppraisalKind.MEMBERS
     ).first()
     if appraisal is None:
         return {}
-    return tally(appraisal)
+    return tally(appraisal, subject_ids=person_ids)
 
 
 # ------------------------------------------------------------------------------------------- excellent

@@ -45,8 +45,9 @@ from ..models import (
     OfficerReview,
     TallyRule,
 )
+from ..models.appraisal import APPRAISAL_ACTION_LABELS
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     AppraisalState.DRAFT: {AppraisalState.OPEN},
     AppraisalState.OPEN: {AppraisalState.CLOSED},
     AppraisalState.CLOSED: {AppraisalState.OPEN},
@@ -76,7 +77,7 @@ def _refused(action: str):
     return refused
 
 
-ACTION_LABELS = {"open": "开始评议", "close": "结束评议", "reopen": "重新开放"}
+ACTION_LABELS = APPRAISAL_ACTION_LABELS
 
 
 def _move(appraisal: Appraisal, action: str, *, by: User | None, note: str = "", fields=None) -> Appraisal:
@@ -92,7 +93,7 @@ def _move(appraisal: Appraisal, action: str, *, by: User | None, note: str = "",
     return apply_transition(
         appraisal,
         to=to,
-        targets=table_targets(table),  # type: ignore[arg-type]
+        targets=table_targets(table),
         refused=_refused(action),
         record_event=record,
         state_field="state",
@@ -233,7 +234,7 @@ def evaluator_add(
 ) -> Evaluator:
     require_office(by, appraisal.community_id)
     _require_editable(appraisal)
-    groups = GROUPS_BY_KIND[appraisal.kind]  # type: ignore[index]
+    groups = GROUPS_BY_KIND[AppraisalKind(appraisal.kind)]
     if group not in groups:
         labels = "、".join(g.label for g in groups)
         raise DomainError(f"代表类别应为{labels}", fields={"group": [f"应为{labels}"]})
@@ -305,10 +306,10 @@ def _clean_grades(appraisal: Appraisal, grades) -> list[tuple[int, str, str]]:
             subject_id = int(key)
         except (TypeError, ValueError):
             subject_id = None
-        if subject_id not in expected:
+        if subject_id is None or subject_id not in expected:
             errors[f"grades.{key}"] = ["不是本次评议的评议对象"]
             continue
-        seen.add(subject_id)  # type: ignore[arg-type]
+        seen.add(subject_id)
         grade, comment = (
             (value.get("grade"), value.get("comment", "")) if isinstance(value, Mapping) else (value, "")
         )
@@ -330,7 +331,7 @@ def _clean_grades(appraisal: Appraisal, grades) -> list[tuple[int, str, str]]:
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(f"选票有误：{first}", fields=errors)
-    return cleaned  # type: ignore[return-value]
+    return cleaned
 
 
 def _cast(evaluator: Evaluator, grades, *, channel: str, entered_by: User | None) -> list[Ballot]:
@@ -522,10 +523,11 @@ def officer_review(
         raise Conflict("该信息员本年度已考评", fields={"year": ["本年度已考评"]})
     figures = selectors.officer_figures(officer, year)
     record = None
+    kind: str | None
     if outcome == OfficerOutcome.COMMENDATION:
         kind = OfficerRecordKind.COMMENDATION
     elif outcome == OfficerOutcome.PENALTY:
-        kind = member_services.next_penalty(officer)  # type: ignore[assignment]
+        kind = member_services.next_penalty(officer)
     else:
         kind = None
     if kind is not None:

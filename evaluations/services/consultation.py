@@ -33,12 +33,12 @@ from ..models import (
 )
 from ..selectors import sheets as sheet_selectors
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     ConsultationState.OPEN: {ConsultationState.ANSWERED, ConsultationState.WITHDRAWN},
     ConsultationState.ANSWERED: set(),
     ConsultationState.WITHDRAWN: set(),
 }
-_targets = table_targets(TRANSITIONS)  # type: ignore[arg-type]
+_targets = table_targets(TRANSITIONS)
 
 
 def _refused(consultation: Consultation) -> Conflict:
@@ -46,7 +46,7 @@ def _refused(consultation: Consultation) -> Conflict:
         f"该咨询当前状态为「{consultation.get_state_display()}」，不能再办理",
         code="illegal_transition",
         fields={"state": [f"当前状态为「{consultation.get_state_display()}」"]},
-        allowed=sorted(TRANSITIONS[consultation.state]),  # type: ignore[index]
+        allowed=sorted(TRANSITIONS[consultation.state]),
     )
 
 
@@ -76,7 +76,8 @@ def consultation_ask(
         raise DomainError("请选择咨询事由", fields={"purpose": ["须为提拔、任用或评优评先"]})
     membership = getattr(person, "membership", None) if person is not None else None
     if (
-        membership is None
+        person is None
+        or membership is None
         or membership.category != MemberCategory.IN_SERVICE
         or membership.employer_id != employer.pk
     ):
@@ -90,7 +91,7 @@ def consultation_ask(
         raise DomainError("该党员尚未在居住地社区报到，无从征求意见", fields={"person": ["尚未报到"]})
     now = timezone.now()
     community = registration.community
-    consultation = Consultation.objects.create(  # type: ignore[misc]
+    consultation = Consultation.objects.create(
         employer=employer,
         person=person,
         community=community,
@@ -101,7 +102,11 @@ def consultation_ask(
         due_on=due_on(timezone.localdate(now), town_id=community.town_id),
     )
     ConsultationEvent.objects.create(
-        consultation=consultation, to_state=ConsultationState.OPEN, by=by, note=consultation.question[:300]
+        # the purpose, not the question: an event row is append-only, the question has a retention period
+        consultation=consultation,
+        to_state=ConsultationState.OPEN,
+        by=by,
+        note=consultation.get_purpose_display(),
     )
     for assignment in RoleAssignment.objects.filter(
         community=community, role__in=MANAGING_ROLES
@@ -109,7 +114,7 @@ def consultation_ask(
         notify(
             recipient=assignment.user,
             kind="consultation_asked",
-            title=f"{employer.name}就{person.name}{consultation.get_purpose_display()}征求社区意见",  # type: ignore[union-attr]
+            title=f"{employer.name}就{person.name}{consultation.get_purpose_display()}征求社区意见",
             body=f"请于 {consultation.due_on:%Y-%m-%d} 前答复。",
             url=reverse("evaluations:consultation_detail", args=[consultation.pk]),
             dedupe_key=f"consultation-asked:{consultation.pk}:{assignment.user_id}",

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from core import workdays
+from core import audit, outbox, workdays
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.notifications import notify
 from core.transitions import apply_transition, table_targets
@@ -27,18 +27,18 @@ from ..selectors import sheets as selectors
 
 ACK_WORKING_DAYS = 10  # the employer acknowledges within 10 working days, then is reminded
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     SheetState.DRAFT: {SheetState.ISSUED, SheetState.SUPERSEDED},
     SheetState.ISSUED: {SheetState.ACKNOWLEDGED, SheetState.SUPERSEDED},
     SheetState.ACKNOWLEDGED: {SheetState.SUPERSEDED},
     SheetState.SUPERSEDED: set(),
 }
-_targets = table_targets(TRANSITIONS)  # type: ignore[arg-type]
+_targets = table_targets(TRANSITIONS)
 OPINION_MAX = 1000
 
 
 def _refused(sheet: FeedbackSheet) -> Conflict:
-    allowed = sorted(TRANSITIONS[sheet.state])  # type: ignore[index]
+    allowed = sorted(TRANSITIONS[sheet.state])
     labels = "、".join(SheetState(s).label for s in allowed) or "无"
     return Conflict(
         f"反馈单当前状态为「{sheet.get_state_display()}」，不能执行此操作（可转为：{labels}）",
@@ -103,13 +103,14 @@ def _write_version(
     if current is not None and current.state != SheetState.DRAFT and not replace_sent:
         return None
     employer = person.membership.employer
+    assert employer is not None  # callers pick in-service members with an employer
     content = selectors.sheet_content(person=person, year=year, viewer=by, evaluation=evaluation)
     last = FeedbackSheet.objects.filter(person=person, year=year).aggregate(v=Max("version"))["v"] or 0
     opinion = ""
     if current is not None:
         opinion = current.opinion
         _move(current, SheetState.SUPERSEDED, by=by, note=f"由第 {last + 1} 版替代", is_current=False)
-    sheet = FeedbackSheet.objects.create(  # type: ignore[misc]
+    sheet = FeedbackSheet.objects.create(
         community_id=community_id,
         person=person,
         employer=employer,
@@ -133,7 +134,7 @@ def sheet_regenerate(*, sheet: FeedbackSheet, by) -> FeedbackSheet:
     person = Person.objects.select_related("membership__employer").get(pk=sheet.person_id)
     if getattr(person, "membership", None) is None or person.membership.employer_id is None:
         raise DomainError("该党员没有登记工作单位，不能生成反馈单", fields={"employer": ["未登记工作单位"]})
-    results = selectors._evaluation_results(sheet.community_id, sheet.year)
+    results = selectors._evaluation_results(sheet.community_id, sheet.year, person_ids=[person.pk])
     new = _write_version(
         person=person,
         year=sheet.year,
@@ -144,7 +145,8 @@ def sheet_regenerate(*, sheet: FeedbackSheet, by) -> FeedbackSheet:
         replace_sent=True,
     )
     sheet.refresh_from_db()
-    return new  # type: ignore[return-value]
+    assert new is not None  # replace_sent: a version is always written
+    return new
 
 
 @transaction.atomic
@@ -173,7 +175,7 @@ def sheet_batch_start(*, community: Community, year: int, by) -> SheetBatch:
 def _enqueue(batch_id: int) -> None:
     from ..tasks import generate_feedback_sheets
 
-    transaction.on_commit(lambda: generate_feedback_sheets.delay(batch_id))
+    outbox.enqueue(generate_feedback_sheets, batch_id)  # published after commit, kept if the broker is down
 
 
 @transaction.atomic
@@ -186,9 +188,118 @@ def sheet_batch_start_town(*, town: Town, year: int, by) -> list[SheetBatch]:
     ]
 
 
+def _write_chunk(*, batch: SheetBatch, people: list[Person], by) -> int:
+    """One chunk of a batch, set-based (the caller holds the transaction): a constant number of queries
+    whatever the chunk's size. Members this batch already wrote are skipped (a redelivery); a current sheet
+    already sent is kept (a batch never takes back what an employer holds); a current draft is superseded
+    by a compare-and-set UPDATE (… WHERE state = draft) with its events. Returns the sheets written."""
+    ids = [p.pk for p in people]
+    done = set(
+        FeedbackSheet.objects.filter(batch=batch, person_id__in=ids).values_list("person_id", flat=True)
+    )
+    currents = {
+        s.person_id: s
+        for s in FeedbackSheet.objects.select_for_update()
+        .filter(person_id__in=ids, year=batch.year, is_current=True)
+        .only("pk", "person_id", "state", "opinion", "version")
+    }
+    todo = [
+        p
+        for p in people
+        if p.pk not in done and (p.pk not in currents or currents[p.pk].state == SheetState.DRAFT)
+    ]
+    if not todo:
+        return 0
+    todo_ids = [p.pk for p in todo]
+    last = dict(
+        FeedbackSheet.objects.filter(person_id__in=todo_ids, year=batch.year)
+        .values("person_id")
+        .annotate(v=Max("version"))
+        .values_list("person_id", "v")
+        .order_by()
+    )
+    context = selectors.SheetContext.load(people=todo, year=batch.year, viewer=by)
+    results = selectors._evaluation_results(batch.community_id, batch.year, person_ids=todo_ids)
+    replaced = [currents[pid] for pid in todo_ids if pid in currents]
+    who = by if by is not None and by.is_authenticated else None
+    with audit.bulk_operation():
+        if replaced:
+            moved = FeedbackSheet.objects.filter(
+                pk__in=[s.pk for s in replaced], state=SheetState.DRAFT, is_current=True
+            ).update(state=SheetState.SUPERSEDED, is_current=False)
+            if moved != len(replaced):  # under the row locks this cannot happen; refuse rather than guess
+                raise Conflict("反馈单正被他人修改，请稍后重试", fields={"state": ["状态已变化"]})
+            SheetEvent.objects.bulk_create(
+                SheetEvent(
+                    sheet_id=s.pk,
+                    from_state=SheetState.DRAFT,
+                    to_state=SheetState.SUPERSEDED,
+                    by=who,
+                    note=f"由第 {(last.get(s.person_id) or 0) + 1} 版替代",
+                )
+                for s in replaced
+            )
+        sheets = FeedbackSheet.objects.bulk_create(
+            FeedbackSheet(
+                community_id=batch.community_id,
+                person=person,
+                employer_id=person.membership.employer_id,  # type: ignore[misc]  # members_for_sheets: never None
+                year=batch.year,
+                version=(last.get(person.pk) or 0) + 1,
+                content=context.content(person, evaluation=selectors.evaluation_for(results.get(person.pk))),
+                opinion=currents[person.pk].opinion if person.pk in currents else "",
+                batch=batch,
+                generated_by=who,
+            )
+            for person in todo
+        )
+        SheetEvent.objects.bulk_create(
+            SheetEvent(sheet_id=sheet.pk, to_state=SheetState.DRAFT, by=who, note="生成") for sheet in sheets
+        )
+    audit.record(
+        action="bulk_feedback_sheets_generated",
+        actor=who,
+        community_id=batch.community_id,
+        object_type="evaluations.SheetBatch",
+        object_id=str(batch.pk),
+        reason=f"{batch.year} 年度反馈单批量生成",
+        extra={
+            "written": len(sheets),
+            "superseded": len(replaced),
+            "first_person": ids[0],
+            "last_person": ids[-1],
+        },
+    )
+    return len(sheets)
+
+
+def _write_chunk_one_by_one(*, batch: SheetBatch, people: list[Person], by) -> int:
+    """The fallback when a chunk's bulk insert collides with a concurrent write (another run of the same
+    batch, a regeneration): member by member, each under a savepoint, the unique keys deciding."""
+    results = selectors._evaluation_results(batch.community_id, batch.year, person_ids=[p.pk for p in people])
+    written = 0
+    for person in people:
+        try:
+            with transaction.atomic():
+                sheet = _write_version(
+                    person=person,
+                    year=batch.year,
+                    community_id=batch.community_id,
+                    by=by,
+                    batch=batch,
+                    evaluation=selectors.evaluation_for(results.get(person.pk)),
+                    replace_sent=False,
+                )
+        except IntegrityError:
+            sheet = None  # another run of this batch wrote it a moment ago
+        written += sheet is not None
+    return written
+
+
 def sheet_batch_run(*, batch_id: int) -> int:
-    """Run (or resume) a batch: members in chunks by id, one transaction per chunk, each member under a
-    savepoint; the unique (batch, member) key makes a redelivered or concurrent run skip what is written.
+    """Run (or resume) a batch: members in chunks by id (keyset), one transaction per chunk, each chunk
+    read and written set-based (`_write_chunk`), so neither the queries nor the memory grow with the
+    community. The unique (batch, member) key makes a redelivered or concurrent run skip what is written.
     Returns the number of sheets this run wrote."""
     claimed = SheetBatch.objects.filter(
         pk=batch_id, state__in=[SheetBatchState.QUEUED, SheetBatchState.RUNNING]
@@ -197,27 +308,16 @@ def sheet_batch_run(*, batch_id: int) -> int:
         return 0  # finished already: a late redelivery
     batch = SheetBatch.objects.select_related("started_by").get(pk=batch_id)
     by = batch.started_by
-    results = selectors._evaluation_results(batch.community_id, batch.year)
     written = 0
     for chunk in selectors.member_chunks(batch.community_id, size=selectors.CHUNK):
-        with transaction.atomic():
-            for person in chunk:
-                try:
-                    with transaction.atomic():
-                        sheet = _write_version(
-                            person=person,
-                            year=batch.year,
-                            community_id=batch.community_id,
-                            by=by,
-                            batch=batch,
-                            evaluation=selectors.evaluation_for(results.get(person.pk)),
-                            replace_sent=False,
-                        )
-                except IntegrityError:
-                    sheet = None  # another run of this batch wrote it a moment ago
-                written += sheet is not None
-            done = selectors.members_for_sheets(batch.community_id).filter(pk__lte=chunk[-1].pk).count()
-            SheetBatch.objects.filter(pk=batch_id).update(done=done)
+        try:
+            with transaction.atomic():
+                written += _write_chunk(batch=batch, people=chunk, by=by)
+        except IntegrityError:
+            with transaction.atomic():
+                written += _write_chunk_one_by_one(batch=batch, people=chunk, by=by)
+        done = selectors.members_for_sheets(batch.community_id).filter(pk__lte=chunk[-1].pk).count()
+        SheetBatch.objects.filter(pk=batch_id).update(done=done)
     total = selectors.members_for_sheets(batch.community_id).count()
     SheetBatch.objects.filter(pk=batch_id, state=SheetBatchState.RUNNING).update(
         state=SheetBatchState.FINISHED, total=total, done=total, finished_at=timezone.now()
@@ -296,13 +396,12 @@ def acknowledgement_reminders_send(*, today: dt.date | None = None) -> int:
     working days of issue. Set-based (one grouped query, one for the liaisons); one reminder per liaison,
     community, year and employer ever (the dedupe key), however often the task runs."""
     today = today or timezone.localdate()
-    late = (
+    late = list(
         FeedbackSheet.objects.filter(is_current=True, state=SheetState.ISSUED, ack_due_on__lt=today)
         .values_list("community_id", "community__name", "year", "employer_id")
         .distinct()
         .order_by()
     )
-    late = list(late)  # type: ignore[assignment]
     if not late:
         return 0
     liaisons: dict[int, list] = {}

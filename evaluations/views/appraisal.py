@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.forms import Form
+from core.forms import DateInput, Form
 from core.validators import BUSINESS_DATES, YEARS
 from members.models import Community, InformationOfficer, Person
 from members.roles import scope_for
@@ -61,7 +61,7 @@ class AppraisalForm(Form):
     closes_on = forms.DateField(
         label="截止日期",
         validators=[BUSINESS_DATES],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, user=None, **kwargs):

@@ -14,6 +14,8 @@ from ._common import (
     OfficeCreates,
     OfficeOrSelfCreates,
     ReadsByRole,
+    reads_documented_by_role,
+    shapes_by_role,
 )
 from .accounts import MeSerializer, MeView
 from .calendar import WorkdayOverrideSerializer, WorkdayOverrideViewSet
@@ -97,6 +99,8 @@ __all__ = [
     "PersonViewSet",
     "REGISTRATION_BY_ROLE",
     "ReadsByRole",
+    "reads_documented_by_role",
+    "shapes_by_role",
     "RegistrationEventSerializer",
     "RegistrationFilter",
     "RegistrationForEmployerSerializer",

@@ -3,9 +3,11 @@ reads that pick a shape per row."""
 
 from django.core.exceptions import ImproperlyConfigured
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
+
+from core.api import StableOrderingFilter
 
 from .. import privacy
 from ..permissions import is_office_anywhere
@@ -39,7 +41,7 @@ class OfficeOrSelfCreates(OfficeCreates):
     allow_person = True
 
 
-class FeedbackSheetOrderingFilter(OrderingFilter):
+class FeedbackSheetOrderingFilter(StableOrderingFilter):
     """Sorting by a field the feedback sheet does not carry would hint at it (who moved, by the transfer
     link): a user with an employer role sorts by the declared fields only (members.privacy)."""
 
@@ -111,3 +113,19 @@ class EmployerFeedbackSchema(OpenApiSerializerExtension):
 
 
 BY_ROLE_NOTE = "An employer liaison gets the feedback sheet's fields only (the second shape)."
+
+
+def shapes_by_role(component_name: str, office, employer) -> PolymorphicProxySerializer:
+    """What a ReadsByRole view answers, in the schema: the office's (and the town's) shape, or the
+    liaison's (`EmployerFeedbackSerializer`, closed), as a oneOf."""
+    return PolymorphicProxySerializer(
+        component_name=component_name, serializers=[office, employer], resource_type_field_name=None
+    )
+
+
+def reads_documented_by_role(shapes: PolymorphicProxySerializer):
+    """Class decorator of a ReadsByRole viewset: its list and detail answer `shapes`."""
+    return extend_schema_view(
+        list=extend_schema(responses=shapes, description=BY_ROLE_NOTE),
+        retrieve=extend_schema(responses=shapes, description=BY_ROLE_NOTE),
+    )

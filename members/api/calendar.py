@@ -29,7 +29,10 @@ class WorkdayOverrideViewSet(
 
     serializer_class = WorkdayOverrideSerializer
     pagination_class = None
-    ordering_fields: list[str] = []  # no ordering, filtering or search by the client: `?year=` only
+    # no ordering, filtering or search by the client: `?year=` only (read by get_queryset)
+    ordering_fields: list[str] = []
+    ordering = ["date", "pk"]
+    filterset_fields: list[str] = []
     search_fields: list[str] = []
 
     def get_queryset(self):

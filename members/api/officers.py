@@ -98,6 +98,8 @@ class OfficerViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.Read
     permission_classes = [OfficeCreates]
     filterset_fields = ["community", "status", "source"]
     search_fields = ["person__name", "appointment_no"]
+    ordering_fields = ["appointment_no", "appointed_on", "term_end"]
+    ordering = ["community_id", "appointment_no", "pk"]
 
     def optimise(self, qs):
         return qs.select_related("person").prefetch_related(

@@ -1,7 +1,7 @@
 """People and their party membership (花名册); an employer liaison reads the feedback sheet's fields only."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
@@ -17,11 +17,12 @@ from ..privacy import shown_id_number, shown_mobile
 from ..roles import scope_for
 from ..validators import normalise_id_number, validate_id_number
 from ._common import (
-    BY_ROLE_NOTE,
     EmployerFeedbackSerializer,
     FeedbackSheetOrderingFilter,
     OfficeCreates,
     ReadsByRole,
+    reads_documented_by_role,
+    shapes_by_role,
 )
 
 
@@ -170,17 +171,10 @@ class PersonSearchFilter(SearchFilter):
         return queryset
 
 
-PERSON_BY_ROLE = PolymorphicProxySerializer(
-    component_name="PersonByRole",
-    serializers=[PersonSerializer, PersonForEmployerSerializer],
-    resource_type_field_name=None,
-)
+PERSON_BY_ROLE = shapes_by_role("PersonByRole", PersonSerializer, PersonForEmployerSerializer)
 
 
-@extend_schema_view(
-    list=extend_schema(responses=PERSON_BY_ROLE, description=BY_ROLE_NOTE),
-    retrieve=extend_schema(responses=PERSON_BY_ROLE, description=BY_ROLE_NOTE),
-)
+@reads_documented_by_role(PERSON_BY_ROLE)
 class PersonViewSet(
     ReadsByRole,
     ScopedQuerysetMixin,
@@ -199,6 +193,7 @@ class PersonViewSet(
     filterset_class = PersonFilter
     search_fields = ["name", "mobile", "id_number"]  # as PersonSearchFilter applies them, per community
     ordering_fields = ["name", "created_at"]
+    ordering = ["community_id", "name", "pk"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def optimise(self, qs):

@@ -64,6 +64,10 @@ class TownViewSet(ScopedQuerysetMixin, mixins.UpdateModelMixin, viewsets.ReadOnl
 
     queryset = Town.objects.all()
     serializer_class = TownSerializer
+    filterset_fields: list[str] = []  # a login sees its own town or two: nothing to narrow
+    search_fields: list[str] = []
+    ordering_fields = ["name"]
+    ordering = ["name", "pk"]
     http_method_names = ["get", "patch", "head", "options"]
 
     def update(self, request, *args, **kwargs):
@@ -87,6 +91,9 @@ class CommunityViewSet(ScopedQuerysetMixin, mixins.UpdateModelMixin, viewsets.Re
     queryset = Community.objects.all()
     serializer_class = CommunitySerializer
     filterset_fields = ["town"]
+    search_fields = ["name"]
+    ordering_fields = ["name"]
+    ordering = ["town_id", "name", "pk"]
     http_method_names = ["get", "patch", "head", "options"]
 
     def perform_update(self, serializer):
@@ -101,6 +108,9 @@ class CompoundViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Compound.objects.all()
     serializer_class = CompoundSerializer
     filterset_fields = ["community"]
+    search_fields = ["name"]
+    ordering_fields = ["name"]
+    ordering = ["community_id", "name", "pk"]
 
 
 class BuildingViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -109,6 +119,8 @@ class BuildingViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.Rea
     permission_classes = [OfficeCreates]
     filterset_fields = ["community", "compound"]
     search_fields = ["name"]
+    ordering_fields = ["name"]
+    ordering = ["community_id", "name", "pk"]
 
     def perform_create(self, serializer):
         serializer.instance = services.building_create(by=self.request.user, **serializer.validated_data)
@@ -119,3 +131,5 @@ class EmployerViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = EmployerSerializer
     filterset_fields = ["town"]
     search_fields = ["name"]
+    ordering_fields = ["name"]
+    ordering = ["name", "pk"]

@@ -1,23 +1,30 @@
 """报到登记: submit, confirm, return, withdraw, transfer."""
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
+from core import audit
 from core.api import ScopedPrimaryKeyRelatedField, ScopedQuerysetMixin
+from core.errors import PermissionDenied
 
 from .. import privacy, services
 from ..models import Building, Community, Person, Registration, RegistrationChannel, RegistrationEvent
+from ..permissions import is_office_anywhere
+from ..roles import scope_for
 from ._common import (
-    BY_ROLE_NOTE,
     EmployerFeedbackSerializer,
     FeedbackSheetOrderingFilter,
     OfficeOrSelfCreates,
     ReadsByRole,
+    reads_documented_by_role,
+    shapes_by_role,
 )
 
 
@@ -25,9 +32,22 @@ class RegistrationEventSerializer(serializers.ModelSerializer):
     # null for an event without an acting user (a system change)
     by = serializers.CharField(source="by.display_name", read_only=True, default=None, allow_null=True)
 
+    action_display = serializers.CharField(read_only=True)
+    from_status_display = serializers.CharField(read_only=True)
+    to_status_display = serializers.CharField(read_only=True)
+
     class Meta:
         model = RegistrationEvent
-        fields = ["from_status", "to_status", "by", "at", "note"]
+        fields = [
+            "action_display",
+            "from_status",
+            "from_status_display",
+            "to_status",
+            "to_status_display",
+            "by",
+            "at",
+            "note",
+        ]
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
@@ -119,17 +139,12 @@ class RegistrationFilter(filters.FilterSet):
         )
 
 
-REGISTRATION_BY_ROLE = PolymorphicProxySerializer(
-    component_name="RegistrationByRole",
-    serializers=[RegistrationSerializer, RegistrationForEmployerSerializer],
-    resource_type_field_name=None,
+REGISTRATION_BY_ROLE = shapes_by_role(
+    "RegistrationByRole", RegistrationSerializer, RegistrationForEmployerSerializer
 )
 
 
-@extend_schema_view(
-    list=extend_schema(responses=REGISTRATION_BY_ROLE, description=BY_ROLE_NOTE),
-    retrieve=extend_schema(responses=REGISTRATION_BY_ROLE, description=BY_ROLE_NOTE),
-)
+@reads_documented_by_role(REGISTRATION_BY_ROLE)
 class RegistrationViewSet(
     ReadsByRole, ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
@@ -142,9 +157,33 @@ class RegistrationViewSet(
     filter_backends = [filters.DjangoFilterBackend, SearchFilter, FeedbackSheetOrderingFilter]
     filterset_class = RegistrationFilter
     search_fields = ["person__name"]
+    # an employer liaison sorts by the feedback sheet's fields only (FeedbackSheetOrderingFilter)
+    ordering_fields = ["submitted_at", "decided_at", "status", "channel"]
+    ordering = ["-submitted_at", "-pk"]
 
     def row_owner(self, registration) -> dict:
         return {"person_id": registration.person_id, "community_id": registration.community_id}
+
+    @extend_schema(
+        summary="导出报到登记（Excel）",
+        description="The filtered list (same filters as the list) as the office files it: .xlsx, streamed, "
+        "Chinese headers, ISO dates, phone and ID numbers masked. Community and town offices only.",
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            403: OpenApiResponse(description="not a community or town office"),
+        },
+    )
+    @action(detail=False, methods=["get"], url_path="export-xlsx")
+    def export_xlsx(self, request):
+        from core.xlsx import xlsx_response
+
+        from ..exports import registration_workbook
+
+        if not is_office_anywhere(scope_for(request.user)):
+            raise PermissionDenied("只有社区或镇的管理人员可以导出报到登记")
+        workbook = registration_workbook(self.filter_queryset(self.get_queryset()))
+        audit.record_access(what="export", description="报到登记导出", extra=request.query_params.dict())
+        return xlsx_response(workbook, filename=f"报到登记-{timezone.localdate():%Y%m%d}.xlsx")
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.read_data(self.get_object(), many=False))

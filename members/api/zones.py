@@ -50,6 +50,9 @@ class ZoneViewSet(
     serializer_class = ZoneSerializer
     permission_classes = [OfficeCreates]
     filterset_fields = ["community"]
+    search_fields = ["name"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ["community_id", "name", "pk"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def optimise(self, qs):

@@ -110,7 +110,7 @@ class OfficerRecordKind(models.TextChoices):
 
 
 # The manual's penalty ladder, mildest first (民情信息员管理制度 §5).
-PENALTY_LADDER = [
+PENALTY_LADDER: list[str] = [
     OfficerRecordKind.CRITICISM,
     OfficerRecordKind.PUBLIC_CRITICISM,
     OfficerRecordKind.ECONOMIC_PENALTY,

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core.ordering import natural
+
 from ..roles import scope_for
 from .scoping import ScopedQuerySet
 
@@ -116,7 +118,7 @@ class Building(models.Model):
     class Meta:
         verbose_name = "楼栋"
         verbose_name_plural = "楼栋"
-        ordering = ["community_id", "name"]
+        ordering = ["community_id", *natural("name")]  # 1号楼, 2号楼, …, 18号楼 (not 1, 18, 2)
         constraints = [models.UniqueConstraint(fields=["community", "name"], name="building_name_unique")]
 
     def __str__(self):

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
+from core.labels import label
 from core.models import AppendOnlyModel
 
 from .people import MemberCategory, Person, User
@@ -17,6 +18,15 @@ class RegistrationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
     TRANSFERRED = "transferred", "已转出"
 
+
+# An event is named by the status it led to (the registration machine has one way into each status).
+REGISTRATION_EVENT_ACTIONS = {
+    RegistrationStatus.SUBMITTED: "提交报到",
+    RegistrationStatus.CONFIRMED: "确认报到",
+    RegistrationStatus.RETURNED: "退回",
+    RegistrationStatus.WITHDRAWN: "本人撤回",
+    RegistrationStatus.TRANSFERRED: "转出",
+}
 
 ACTIVE_REGISTRATION_STATUSES = [RegistrationStatus.SUBMITTED, RegistrationStatus.CONFIRMED]
 
@@ -118,4 +128,17 @@ class RegistrationEvent(AppendOnlyModel):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.from_status or '—'} → {self.to_status}"
+        return f"{self.from_status_display} → {self.to_status_display}"
+
+    @property
+    def action_display(self) -> str:
+        """What happened, named by where it led (提交报到, 确认报到, …)."""
+        return label(REGISTRATION_EVENT_ACTIONS, self.to_status)
+
+    @property
+    def from_status_display(self) -> str:
+        return label(RegistrationStatus, self.from_status)
+
+    @property
+    def to_status_display(self) -> str:
+        return label(RegistrationStatus, self.to_status)

@@ -37,10 +37,13 @@ class RosterImport(models.Model):
     rows = models.JSONField(default=list, help_text="normalised rows ready to write")
     errors = models.JSONField(default=list, help_text="[{row, column, message}]")
     summary = models.JSONField(default=dict)
+    # the file as typed (its header and every person row's cells), to hand the problems back as the same
+    # sheet with the bad cells marked; blanked with `rows` and `errors` by the retention purge
+    source = models.JSONField("上传原表", default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
-    # members.retention: after ROSTER_IMPORT_RETENTION_DAYS the uploaded rows (full ID numbers) and the row
-    # errors are blanked; the summary stays. A purged upload can no longer be committed.
+    # members.retention: after ROSTER_IMPORT_RETENTION_DAYS the uploaded rows (full ID numbers), the row
+    # errors and the source cells are blanked; the summary stays. A purged upload can no longer be committed.
     purged_at = models.DateTimeField("明细清除时间", null=True, blank=True)
 
     objects = RosterImportQuerySet.as_manager()
@@ -52,3 +55,16 @@ class RosterImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def own_rows_importable(self) -> bool:
+        """The town's file in a community office's hands: every problem is a row of another community of
+        the town (not the office's to fix), and the office's own rows are there and clean — those may be
+        imported alone, all or nothing within them (roster_import_commit(only_own_community=True))."""
+        errors = self.errors or []
+        return (
+            self.status == ImportStatus.INVALID
+            and bool(self.rows)
+            and bool(errors)
+            and all(e.get("other_community") for e in errors)
+        )

@@ -32,7 +32,8 @@ from .columns import (
 from .dates import DateCellError, format_birth_month, parse_date_cell
 from .export import export_roster
 from .parsing import ParsedRoster, parse_roster
-from .service import roster_import_commit, roster_import_create
+from .problems import group_problems, problems_workbook
+from .service import own_rows_importable, roster_import_commit, roster_import_create
 
 __all__ = [
     "COLUMNS",
@@ -49,6 +50,9 @@ __all__ = [
     "ParsedRoster",
     "export_roster",
     "format_birth_month",
+    "group_problems",
+    "own_rows_importable",
+    "problems_workbook",
     "parse_date_cell",
     "parse_roster",
     "roster_import_commit",

@@ -86,6 +86,7 @@ class _RowChecker:
         self.new_buildings: set[tuple[int, str]] = set()
         self.data_rows = 0
         self.error_rows = 0
+        self.other_community_rows: dict[str, int] = {}
 
     # -- one row ----------------------------------------------------------------------------------------
 
@@ -124,6 +125,14 @@ class _RowChecker:
         if errors:
             self.error_rows += 1
             errors.sort(key=lambda e: _COLUMN_ORDER.get(e["column"], len(COLUMNS)))
+            if community_id is not None and community_id not in self.allowed:
+                # a row of another community of the town: not this office's to fix or to write; an office
+                # may import its own rows without them (roster_import_commit(only_own_community=True))
+                for e in errors:
+                    e["other_community"] = community_name
+                self.other_community_rows[community_name] = (
+                    self.other_community_rows.get(community_name, 0) + 1
+                )
         elif building_name and building_id is None:
             self.new_buildings.add((community_id, _key(building_name)))
         row = {
@@ -249,7 +258,8 @@ class _RowChecker:
             if not employer_name:
                 error("工作单位", "在职党员须填写工作单位")
             elif employer_id is None:
-                error("工作单位", UNKNOWN_EMPLOYER_MESSAGE)
+                # the value itself, so the office can see a typo or an employer the town has not listed
+                error("工作单位", f"{UNKNOWN_EMPLOYER_MESSAGE}：{employer_name}")
         # Other categories may name a former employer; it is kept only when the town knows it.
         return str(category), employer_id, known_name
 
@@ -319,6 +329,8 @@ class _RowChecker:
             "updated_people": sum(1 for r in valid_rows if r["person_id"]),
             "new_buildings": len(self.new_buildings),
             "communities": per_community,
+            # rows of other communities of the town, by community (not the uploader's to write)
+            "other_communities": dict(sorted(self.other_community_rows.items())),
         }
 
 

@@ -3,6 +3,7 @@ A pure read: writes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ class ParsedRoster:
     rows: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
+    # the file as it was typed: its header and every person row's cells (JSON-ready), so the problems can
+    # be handed back as the same sheet with the bad cells marked (members.roster.problems)
+    source: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -79,6 +83,8 @@ def parse_roster(
         columns=table.columns,
         ignored_lines=table.ignored_lines,
     )
+    if table.header_row is not None:
+        result.source = {"header": table.raw_header, "rows": table.raw_rows}
     if table.header_row is None:
         result.errors.append(
             {
@@ -167,6 +173,19 @@ class _Table:
     columns: list[str] = field(default_factory=list)
     rows: list[tuple[int, dict]] = field(default_factory=list)
     ignored_lines: int = 0
+    raw_header: list = field(default_factory=list)
+    raw_rows: list = field(default_factory=list)
+
+
+def _json_cell(value):
+    """A cell as typed, JSON-ready: text and numbers as they are, dates as ISO text."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, dt.datetime):  # Excel keeps every date as a datetime
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
 
 
 def _canonical_header(value) -> str:
@@ -190,7 +209,10 @@ def _read_table(workbook, *, max_rows: int) -> _Table:
                     if name in COLUMNS and name not in positions:
                         positions[name] = index
                 table = _Table(
-                    sheet=sheet.title, header_row=rownum, columns=[c for c in COLUMNS if c in positions]
+                    sheet=sheet.title,
+                    header_row=rownum,
+                    columns=[c for c in COLUMNS if c in positions],
+                    raw_header=[_json_cell(v) for v in values],
                 )
                 _read_rows(rows, positions, table, max_rows=max_rows)
                 return table
@@ -213,3 +235,4 @@ def _read_rows(rows, positions: dict[str, int], table: _Table, *, max_rows: int)
                 f"花名册超过{max_rows}行，请分批导入", code="too_many_rows", fields={"file": ["行数过多"]}
             )
         table.rows.append((rownum, cells))
+        table.raw_rows.append([rownum, [_json_cell(v) for v in values]])

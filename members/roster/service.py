@@ -82,6 +82,7 @@ def roster_import_create(*, by: User, fileobj, filename: str) -> RosterImport:
         rows=parsed.rows,
         errors=parsed.errors,
         summary=summary,
+        source=parsed.source,
     )
 
 
@@ -118,19 +119,35 @@ def _stale(what: str) -> DomainError:
     return DomainError(f"预览之后{what}，请重新上传花名册", code="stale_preview")
 
 
+def own_rows_importable(roster_import: RosterImport) -> bool:
+    """See RosterImport.own_rows_importable."""
+    return roster_import.own_rows_importable
+
+
 @transaction.atomic
-def roster_import_commit(*, roster_import: RosterImport, by: User) -> RosterImport:
+def roster_import_commit(
+    *, roster_import: RosterImport, by: User, only_own_community: bool = False
+) -> RosterImport:
     """Write a previewed roster: buildings, people and memberships, all or nothing, in set-based queries.
 
     Only the uploader or a manager of the import's scope; only a PREVIEW import, once (the row lock makes
     a double click commit once and answer the second with Conflict). If the town's employers or
     communities, or the people matched by ID number, changed since the preview, nothing is written.
+
+    `only_own_community`: a community office that uploaded the town's file writes the rows of its own
+    communities only, when every problem of the file is a row of another community (own_rows_importable);
+    the other rows are left for their communities or the town supervisor, who imports the whole file.
     """
     locked = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
     _require_commit_rights(locked, by)
     if locked.status == ImportStatus.COMMITTED:
         raise Conflict("该花名册已经导入，不能重复导入", code="already_committed")
-    if locked.status != ImportStatus.PREVIEW:
+    if locked.status != ImportStatus.PREVIEW and not (only_own_community and own_rows_importable(locked)):
+        if own_rows_importable(locked):
+            raise Conflict(
+                "花名册中有其他社区的人员：可以只导入本社区的人员，整份花名册请由镇管理人员导入",
+                code="other_communities",
+            )
         raise Conflict("花名册有错误，不能导入；请修改后重新上传", code="import_invalid")
     if locked.purged_at is not None:
         raise Conflict("该花名册的明细已过保存期限被清除，请重新上传", code="import_purged")
@@ -229,13 +246,21 @@ def roster_import_commit(*, roster_import: RosterImport, by: User) -> RosterImpo
             "created_memberships": len(new_memberships),
             "updated_memberships": len(changed_memberships),
             "fields": [*person_fields, *membership_fields],
+            "only_own_community": only_own_community,
         },
     )
     locked.status = ImportStatus.COMMITTED
     locked.committed_at = now
     locked.summary = {
         **locked.summary,
-        "committed": {"created_people": len(new_people), "updated_people": len(changed_people)},
+        "committed": {
+            "created_people": len(new_people),
+            "updated_people": len(changed_people),
+            # rows of other communities left out (the town's file imported by a community office)
+            "skipped_other_communities": sum((locked.summary.get("other_communities") or {}).values())
+            if locked.status != ImportStatus.PREVIEW
+            else 0,
+        },
     }
     locked.save(update_fields=["status", "committed_at", "summary"])
     roster_import.__dict__.update(

@@ -161,7 +161,7 @@ def officer_record(
         raise Conflict("该信息员已离任，不能再记录奖惩", code="officer_ended")
     if kind in PENALTY_LADDER:
         expected = next_penalty(officer)
-        if PENALTY_LADDER.index(kind) > PENALTY_LADDER.index(expected) and not skip_reason.strip():  # type: ignore[arg-type]
+        if PENALTY_LADDER.index(kind) > PENALTY_LADDER.index(expected) and not skip_reason.strip():
             raise DomainError(
                 f"处理应逐级进行，下一级为「{OfficerRecordKind(expected).label}」；越级处理须说明理由",
                 fields={"skip_reason": ["越级处理须说明理由"]},

@@ -2,9 +2,11 @@
 withdraw, transfer. The status changes through `core.transitions` against REGISTRATION_TRANSITIONS."""
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import Conflict, DomainError
+from core.notifications import notify
 from core.transitions import apply_transition, table_targets
 
 from ..models import (
@@ -24,7 +26,7 @@ from ..permissions import require_manager
 from ..roles import Role, forget_scope, scope_for
 
 # The only legal moves of a registration; services consult this table and nothing else changes status.
-REGISTRATION_TRANSITIONS = {
+REGISTRATION_TRANSITIONS: dict[str, set[str]] = {
     RegistrationStatus.SUBMITTED: {
         RegistrationStatus.CONFIRMED,
         RegistrationStatus.RETURNED,
@@ -37,7 +39,7 @@ REGISTRATION_TRANSITIONS = {
     RegistrationStatus.TRANSFERRED: set(),
 }
 
-_ACTION_LABELS = {
+_ACTION_LABELS: dict[str, str] = {
     RegistrationStatus.CONFIRMED: "confirm",
     RegistrationStatus.RETURNED: "return",
     RegistrationStatus.WITHDRAWN: "withdraw",
@@ -46,7 +48,7 @@ _ACTION_LABELS = {
 
 
 def _refused(locked: Registration) -> Conflict:
-    allowed = REGISTRATION_TRANSITIONS[locked.status]  # type: ignore[index]
+    allowed = REGISTRATION_TRANSITIONS[locked.status]
     return Conflict(
         f"报到登记当前状态为「{locked.get_status_display()}」，不能执行此操作",
         code="illegal_transition",
@@ -60,7 +62,7 @@ def _move(registration: Registration, to: str, *, by: User, note: str = "", **ex
     return apply_transition(
         registration,
         to=to,
-        targets=table_targets(REGISTRATION_TRANSITIONS),  # type: ignore[arg-type]
+        targets=table_targets(REGISTRATION_TRANSITIONS),
         refused=_refused,
         record_event=lambda locked, from_status, to_status: RegistrationEvent.objects.create(
             registration=locked, from_status=from_status, to_status=to_status, by=by, note=note
@@ -142,7 +144,7 @@ def registration_return(*, registration: Registration, by: User, reason: str) ->
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("退回时必须说明原因", fields={"reason": ["请填写退回原因"]})
-    return _move(
+    returned = _move(
         registration,
         RegistrationStatus.RETURNED,
         by=by,
@@ -151,6 +153,15 @@ def registration_return(*, registration: Registration, by: User, reason: str) ->
         decided_at=timezone.now(),
         return_reason=reason,
     )
+    notify(
+        recipient=returned.person.user,
+        kind="registration_returned",
+        title=f"您在{returned.community.name}的报到登记被退回",
+        body=f"退回原因：{reason}。请核对后重新提交。",
+        url=reverse("members:my_registration"),
+        dedupe_key=f"registration-returned:{returned.pk}",
+    )
+    return returned
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core.errors import DomainError
 
 from ..models import Person, RegistrationEvent, RegistrationStatus
+from ..models.registration import REGISTRATION_EVENT_ACTIONS
 from ..permissions import is_office_anywhere
 from ..privacy import shown_id_number, shown_mobile
 from ..roles import scope_for
@@ -80,13 +81,7 @@ def managed_people(user):
     return Person.objects.visible_to(user).managed_by(user)
 
 
-EVENT_ACTIONS = {
-    RegistrationStatus.SUBMITTED: "提交报到",
-    RegistrationStatus.CONFIRMED: "确认报到",
-    RegistrationStatus.RETURNED: "退回",
-    RegistrationStatus.WITHDRAWN: "本人撤回",
-    RegistrationStatus.TRANSFERRED: "转出",
-}
+EVENT_ACTIONS = REGISTRATION_EVENT_ACTIONS
 
 
 def registration_events():

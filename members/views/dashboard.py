@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 
 from .. import forms, selectors, services
+from .. import home as home_hooks
 from ..api.people import PersonForEmployerSerializer
 from ..models import (
     Community,
@@ -58,15 +60,23 @@ def home(request):
     employer liaison's members — whichever apply — or a polite "no role yet" page."""
     user = request.user
     scope = scope_for(user)
-    context = {"section": "home", "role_labels": sorted(Role(r).label for r in scope.roles)}
+    today = timezone.localdate()
+    context = {"section": "home", "role_labels": sorted(Role(r).label for r in scope.roles), "today": today}
     shown = False
 
     if is_office_anywhere(scope):
         communities = Community.objects.managed_by(user)
         ids = list(communities.values_list("pk", flat=True))
         context["counts"] = selectors.dashboard_counts(ids)
+        # 今日待办: what waits in each community (registrations, cases, mailboxes, officers, members behind),
+        # counted per community by each app (members.home) and added up here
+        per_community = home_hooks.community_figures(ids, today=today)
+        context["todo"] = home_hooks.total_figures(per_community)
         if scope.town_ids or scope.is_superuser or len(ids) > 1:
             context["community_rows"] = community_table(communities)
+            for row in context["community_rows"]:
+                row.figures = per_community.get(row.pk, [])
+            context["figure_labels"] = [f.label for f in context["todo"]]
         if scope.town_ids:  # the towns this user supervises: their second-factor switch (superusers: admin)
             # read off the community rows (towns joined), a query only for a town without communities yet
             towns = {c.town_id: c.town for c in context["community_rows"] if c.town_id in scope.town_ids}
@@ -102,6 +112,12 @@ def home(request):
             context["my_posts"] = posts
             shown = True
 
+    # the member's and the officer's own work, from each app (members.home): next service item, the year's
+    # progress, open claims, assigned cases with deadlines, the diary of the week, unread notices
+    context["sections"] = home_hooks.personal_sections(user=user, scope=scope, person=person, today=today)
+    if context["sections"]:
+        shown = True
+
     if scope.employer_ids:
         in_service = Person.objects.visible_to(user).filter(
             membership__employer_id__in=scope.employer_ids, membership__category=MemberCategory.IN_SERVICE
@@ -126,6 +142,13 @@ def home(request):
         context["employer_rows"] = PersonForEmployerSerializer(
             context["employer_page"].object_list, many=True
         ).data
+        # the year's service items and hours of the members on this page (volunteering, via members.home)
+        columns = home_hooks.employer_columns(
+            person_ids=[row["id"] for row in context["employer_rows"]], year=today.year
+        )
+        context["employer_headers"] = [h for c in columns for h in c.headers]
+        for row in context["employer_rows"]:
+            row["extra"] = [v for c in columns for v in c.values.get(row["id"], [""] * len(c.headers))]
         shown = True
 
     if not shown and not scope.roles:

@@ -23,8 +23,12 @@ def officers(request):
     user = request.user
     tab = "ended" if request.GET.get("tab") == "ended" else "active"
     communities = Community.objects.managed_by(user)
-    strength = selectors.officer_strength(communities)
     base = InformationOfficer.objects.visible_to(user).managed_by(user)
+    community = request.GET.get("community", "")
+    if community.isdigit():  # the home page's 信息员缺额 links here with its community
+        communities = communities.filter(pk=int(community))
+        base = base.filter(community_id=int(community))
+    strength = selectors.officer_strength(communities)
     counts = base.aggregate(
         active=Count("pk", filter=Q(status=OfficerStatus.ACTIVE)),
         ended=Count("pk", filter=Q(status=OfficerStatus.ENDED)),

@@ -4,13 +4,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import audit
 from core.errors import DomainError
+from core.xlsx import xlsx_response
 
 from .. import forms, privacy, selectors, services
 from ..models import (
@@ -259,10 +260,19 @@ def roster_import_detail(request, pk):
     errors = sorted(batch.errors or [], key=lambda e: (e.get("row") or 0, str(e.get("column") or "")))
     summary = batch.summary or {}
     committed = summary.get("committed") or {}
+    other = summary.get("other_communities") or {}
     context = {
         "section": "roster",
         "batch": batch,
         "errors": errors,
+        "problem_groups": selectors.group_problems(errors),
+        "can_download_problems": bool(errors) and bool(batch.source),
+        # the town's file in a community's hands: the other communities' rows, and whether the uploader's
+        # own rows may be imported alone
+        "other_communities": sorted(other.items()),
+        "other_rows": sum(other.values()),
+        "own_only": batch.own_rows_importable,
+        "own_errors": sum(1 for e in errors if not e.get("other_community")),
         "error_rows": len({e.get("row") for e in errors}),
         "summary": summary_items(summary),
         "per_community": sorted((summary.get("communities") or {}).items()),
@@ -281,13 +291,32 @@ def roster_import_commit(request, pk):
     from ..roster import roster_import_commit as commit
 
     batch = get_object_or_404(RosterImport.objects.visible_to(request.user), pk=pk)
-    if batch.status != ImportStatus.PREVIEW or batch.errors:
+    only_own = request.POST.get("only_own_community") == "1"
+    if not (batch.status == ImportStatus.PREVIEW and not batch.errors) and not (
+        only_own and batch.own_rows_importable
+    ):
         messages.error(request, "该花名册有错误或已导入，不能再次导入")
         return redirect("members:roster_import_detail", batch.pk)
     try:
-        batch = commit(roster_import=batch, by=request.user)
+        extra = {"only_own_community": True} if only_own else {}
+        batch = commit(roster_import=batch, by=request.user, **extra)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"花名册「{batch.filename}」已导入")
+        skipped = (batch.summary.get("committed") or {}).get("skipped_other_communities")
+        note = f"，其他社区的 {skipped} 行未导入" if skipped else ""
+        messages.success(request, f"花名册「{batch.filename}」已导入{note}")
     return redirect("members:roster_import_detail", batch.pk)
+
+
+@page(office=True)
+def roster_import_problems(request, pk):
+    """下载问题表: the uploaded sheet with a 问题 column and the bad cells marked (.xlsx)."""
+    from ..roster.problems import problems_workbook
+
+    batch = get_object_or_404(RosterImport.objects.visible_to(request.user), pk=pk)
+    if not batch.source:
+        raise Http404  # purged, or a file whose header was never found
+    audit.record_access(what="export", obj=batch, description="花名册导入问题表")
+    stem = batch.filename.rsplit(".", 1)[0]
+    return xlsx_response(problems_workbook(batch), filename=f"{stem}-问题.xlsx")

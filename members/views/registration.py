@@ -5,9 +5,12 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import audit
 from core.errors import DomainError
+from core.xlsx import xlsx_response
 
 from .. import forms, selectors, services
 from ..models import (
@@ -43,8 +46,9 @@ REGISTRATION_TABS = [
 ]
 
 
-@page(office=True)
-def registrations(request):
+def filtered_registrations(request):
+    """(tab, form, registrations, unregistered people) narrowed by the page's filters: the list page and
+    its Excel export read the same rows."""
     user = request.user
     tabs = {key: (label, statuses) for key, label, statuses in REGISTRATION_TABS}
     tab = request.GET.get("tab") if request.GET.get("tab") in tabs else "waiting"
@@ -60,6 +64,28 @@ def registrations(request):
     # Names everywhere; numbers only in the communities where the user sees them in full.
     regs = selectors.search_people(regs, user, data.get("q"), prefix="person__")
     unregistered = selectors.search_people(unregistered, user, data.get("q"))
+    return tab, form, regs, unregistered
+
+
+@page(office=True)
+def registrations_xlsx(request):
+    """导出报到登记: the tab shown, with the same filters, as an .xlsx (streamed; numbers masked)."""
+    from ..exports import registration_workbook, unregistered_workbook
+
+    tab, _, regs, unregistered = filtered_registrations(request)
+    if tab == "unregistered":
+        workbook = unregistered_workbook(unregistered)
+    else:
+        statuses = dict((key, statuses) for key, _, statuses in REGISTRATION_TABS)[tab]
+        workbook = registration_workbook(regs.filter(status__in=statuses) if statuses else regs)
+    audit.record_access(what="export", description="报到登记导出", extra=request.GET.dict())
+    return xlsx_response(workbook, filename=f"报到登记-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@page(office=True)
+def registrations(request):
+    tab, form, regs, unregistered = filtered_registrations(request)
+    tabs = {key: (label, statuses) for key, label, statuses in REGISTRATION_TABS}
 
     counts = regs.aggregate(
         waiting=Count("pk", filter=Q(status=RegistrationStatus.SUBMITTED)),
@@ -91,6 +117,7 @@ def registrations(request):
         "page_obj": page_obj,
         "return_form": forms.ReturnForm(),
         "here": request.get_full_path(),
+        "export_query": request.GET.urlencode(),
     }
     return render(request, "members/registrations.html", context)
 

@@ -38,3 +38,40 @@
     window.print();
   });
 })();
+
+/* The menu (templates/base.html): on a phone one button opens the groups; one group open at a time;
+   Escape or a click elsewhere closes an open group. Without this script every group is listed and each
+   <details> still opens by itself. */
+(function () {
+  "use strict";
+  var nav = document.getElementById("site-nav");
+  if (!nav) return;
+  var toggle = nav.querySelector(".nav-toggle");
+  var groups = document.getElementById("nav-groups");
+  if (toggle && groups) {
+    nav.classList.add("js-nav");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = groups.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  var all = nav.querySelectorAll("details[data-nav-group]");
+  function closeOthers(except) {
+    all.forEach(function (d) { if (d !== except) d.open = false; });
+  }
+  all.forEach(function (d) {
+    d.addEventListener("toggle", function () { if (d.open) closeOthers(d); });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = nav.querySelector("details[data-nav-group][open]");
+    if (!open) return;
+    open.open = false;
+    var summary = open.querySelector("summary");
+    if (summary) summary.focus();
+  });
+  document.addEventListener("click", function (event) {
+    if (!nav.contains(event.target)) closeOthers(null);
+  });
+})();

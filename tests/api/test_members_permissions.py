@@ -27,6 +27,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
+from core.models import Notification
 from members import services
 from members.models import Registration
 from members.roster import COLUMNS, roster_import_create
@@ -102,6 +103,10 @@ def build_world(cast):
 
 
 module_world, world = world_per_module(build_world)  # built once, fresh for each test
+
+
+def _secretarys_note(w):
+    w.note = Notification.objects.create(recipient=w.cast.secretary, kind="test", title="书记的通知")
 
 
 def _no_active_registration(w):
@@ -263,6 +268,13 @@ ROUTES = {
         None,
         None,
     ),
+    "registrations-export-xlsx": ("get", lambda w: "/registrations/export-xlsx/", None, None),
+    "roster-imports-problems-xlsx": (
+        "get",
+        lambda w: f"/roster-imports/{w.bj_import.pk}/problems-xlsx/",
+        None,
+        None,
+    ),
     "me": ("get", lambda w: "/me/", None, None),
     "audit-events-list": ("get", lambda w: "/audit-events/", None, None),
     "audit-events-detail": ("get", lambda w: "/audit-events/1/", None, None),
@@ -270,6 +282,21 @@ ROUTES = {
     "access-logs-detail": ("get", lambda w: "/access-logs/1/", None, None),
     "notifications-list": ("get", lambda w: "/notifications/", None, None),
     "notifications-mark-read": ("post", lambda w: "/notifications/mark-read/", lambda w: {}, None),
+    "notifications-detail": ("get", lambda w: f"/notifications/{w.note.pk}/", None, _secretarys_note),
+    "notifications-read": (
+        "post",
+        lambda w: f"/notifications/{w.note.pk}/read/",
+        lambda w: {},
+        _secretarys_note,
+    ),
+    "notifications-unread-count": ("get", lambda w: "/notifications/unread-count/", None, None),
+    "notifications-preferences": ("get", lambda w: "/notifications/preferences/", None, None),
+    "notifications-preferences-patch": (
+        "patch",
+        lambda w: "/notifications/preferences/",
+        lambda w: {"mail_enabled": False},
+        None,
+    ),
 }
 
 # fmt: off
@@ -325,6 +352,10 @@ MATRIX_ROWS = [
     ("roster-imports-create",  201, 201, 201, 201,  403, 403, 403, 403,  201, 201, 403, 403,  403),
     ("roster-imports-commit",  200, 200, 200, 200,  404, 404, 404, 404,  404, 404, 404, 404,  403),
     ("roster-export",          200, 200, 200, 200,  403, 403, 403, 403,  200, 200, 403, 403,  403),
+    # 导出报到登记 (.xlsx): any community or town office, each its own rows
+    ("registrations-export-xlsx", 200, 200, 200, 200,  403, 403, 403, 403,  200, 200, 403, 403,  403),
+    # 下载导入问题表: whoever sees the import
+    ("roster-imports-problems-xlsx", 200, 200, 200, 200,  404, 404, 404, 404,  404, 404, 404, 404,  403),
     ("me",                     200, 200, 200, 200,  200, 200, 200, 200,  200, 200, 200, 200,  403),
     # the audit trail needs the 审计员 permission, which nobody in the cast holds (403 before any lookup)
     ("audit-events-list",      403, 403, 403, 403,  403, 403, 403, 403,  403, 403, 403, 403,  403),
@@ -333,6 +364,12 @@ MATRIX_ROWS = [
     ("access-logs-detail",     403, 403, 403, 403,  403, 403, 403, 403,  403, 403, 403, 403,  403),
     ("notifications-list",     200, 200, 200, 200,  200, 200, 200, 200,  200, 200, 200, 200,  403),
     ("notifications-mark-read", 200, 200, 200, 200, 200, 200, 200, 200,  200, 200, 200, 200,  403),
+    # a notification is its recipient's alone (the secretary's here): anyone else's is a 404
+    ("notifications-detail",   200, 404, 404, 404,  404, 404, 404, 404,  404, 404, 404, 404,  403),
+    ("notifications-read",     200, 404, 404, 404,  404, 404, 404, 404,  404, 404, 404, 404,  403),
+    ("notifications-unread-count", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("notifications-preferences", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("notifications-preferences-patch", 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403),
 ]
 # fmt: on
 
@@ -402,10 +439,16 @@ def test_matrix_covers_every_route_of_the_members_api():
         "roster-import-list",
         "roster-import-detail",
         "roster-import-commit",
+        "roster-import-problems-xlsx",
         "roster-export",
+        "registration-export-xlsx",
         "me",
         "notification-list",
         "notification-mark-read",
+        "notification-detail",
+        "notification-read",
+        "notification-unread-count",
+        "notification-preferences",
         "audit-event-list",
         "audit-event-detail",
         "access-log-list",

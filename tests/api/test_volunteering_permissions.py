@@ -9,14 +9,13 @@ Each persona's request runs in a savepoint that is rolled back, so all of them m
 """
 
 import datetime as dt
-import re
 from types import SimpleNamespace
 
 import pytest
 import time_machine
-from django.db import transaction
 from rest_framework.test import APIClient
 
+from tests import matrix
 from tests.conftest import ROLE_NAMES, home_communities
 from tests.personas import world_per_module
 from tests.volunteering.factories import (
@@ -300,39 +299,14 @@ ROUTES = [
 ]
 
 
-def _id(route):
-    method, path, _, _ = route
-    return f"{method.upper()} {path}"
-
-
 def covered_operations() -> set[tuple[str, str]]:
     """(METHOD, OpenAPI path) of every route in the table, for tests/security/test_matrix_coverage.py."""
-    return {
-        (method.upper(), API + re.sub(r"\{\w+\}", "{id}", path.split("?")[0]))
-        for method, path, _, _ in ROUTES
-    }
+    return matrix.covered_operations(API, ROUTES)
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=[_id(r) for r in ROUTES])
+@pytest.mark.parametrize("route", ROUTES, ids=[matrix.route_id(r) for r in ROUTES])
 def test_volunteering_route_answers_each_persona_as_expected(cast, world, route):
-    method, path, body, expected = route
-    url = API + path.format(**vars(world))
-    data = body(world) if callable(body) else body
-    actual = {}
-    with time_machine.travel(NOW, tick=False):
-        for name in ROLE_NAMES:
-            client = APIClient()
-            if name != "anonymous":
-                client.force_authenticate(getattr(cast, name))
-            with transaction.atomic():
-                response = (
-                    getattr(client, method)(url, data, format="json")
-                    if data is not None
-                    else getattr(client, method)(url)
-                )
-                transaction.set_rollback(True)
-            actual[name] = response.status_code
-    assert actual == expected
+    assert matrix.answers(cast, world, route, api=API, now=NOW) == route[3]
 
 
 # list → the model of its rows and the lookup from a row to its community (None: rows are per community,
@@ -378,29 +352,14 @@ def changcheng(cast, world):
         )
 
 
-def _row_communities(path, rows) -> set[int]:
-    model, to_community = LISTS[path]
-    if model is None:
-        return {row[to_community] for row in rows}
-    ids = {row["id"] for row in rows}
-    found = dict(model.objects.filter(pk__in=ids).values_list("pk", to_community))
-    assert set(found) == ids, path
-    return set(found.values())
-
-
 @pytest.mark.parametrize("path", list(LISTS))
 def test_no_list_shows_a_row_of_a_community_outside_the_personas_own(cast, world, changcheng, path):
     """Each persona's list holds rows of its own community (or its town's) only; a 403 shows no rows."""
     home = home_communities(cast)
     seen_anywhere = set()
     with time_machine.travel(NOW, tick=False):
-        for name in ROLE_NAMES[:-1]:
-            client = APIClient()
-            client.force_authenticate(getattr(cast, name))
-            response = client.get(API + path, {"page_size": 200})
-            assert response.status_code in (200, 403), (name, response.status_code)
-            rows = response.json()["results"] if response.status_code == 200 else []
-            communities = _row_communities(path, rows)
+        for name, rows in matrix.listed_rows(cast, API + path).items():
+            communities = matrix.row_communities(rows, *LISTS[path])
             assert communities <= home[name], (name, path, communities)
             seen_anywhere |= communities
     # both communities' rows exist and are listed to someone, so a leak of either would have shown

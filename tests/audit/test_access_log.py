@@ -87,7 +87,7 @@ def test_printing_an_appointment_letter_is_logged(cast, office, url):
 def test_printing_a_one_time_notice_is_logged(cast, office, url):
     case = make_case(cast.beijie, by=cast.secretary, state=CaseState.WAITING_DOCUMENTS, worker=cast.staff)
 
-    response = office.get(url.format(pk=case.pk))
+    response = office.post(url.format(pk=case.pk))  # printing issues a new access code: a POST
 
     assert response.status_code == 200
     row = only_access(what="print")

@@ -17,7 +17,7 @@ from cases import retention, services
 from cases.models import Case, CaseAttachment, DiaryEntry, ReceptionDay, ReceptionItem, RetentionPolicy
 from cases.states import CaseState
 from cases.tasks import anonymise_closed_cases as anonymise_task
-from config.celery import app
+from config.celery import DEFAULT_PERIODIC_TASKS, app
 from core.errors import DomainError
 from members.services import PermissionDenied
 from tests.audit.conftest import events, mark
@@ -155,10 +155,10 @@ def test_the_job_runs_the_same_queries_for_3_or_30_cases(cast):
 
 
 def test_the_nightly_job_is_scheduled():
-    entry = app.conf.beat_schedule["cases-retention-anonymise"]
+    entry = DEFAULT_PERIODIC_TASKS["cases-retention-anonymise"]
     assert entry["task"] == "cases.tasks.anonymise_closed_cases"
     assert "cases.tasks.anonymise_closed_cases" in app.tasks
-    assert app.conf.beat_schedule["core-audit-purge"]["task"] == "core.tasks.purge_expired_audit_rows"
+    assert DEFAULT_PERIODIC_TASKS["core-audit-purge"]["task"] == "core.tasks.purge_expired_audit_rows"
 
 
 # -------------------------------------------------------------------------------------- erasure

@@ -236,6 +236,10 @@ UPDATE_CALLS = {
     ("cases/retention.py", "anonymise_unlinked_visits", "ForumItem"): SWEEP,
     # (b) Nightly purge of roster upload rows → "bulk_roster_imports_purged".
     ("members/retention.py", "purge_roster_imports", "RosterImport"): SWEEP,
+    # (b) The morning 督办 sweep: orders of resolved cases closed, overdue orders escalated — one summary
+    # each ("bulk_supervision_orders_closed" / "…_escalated"), plus the orders' own event rows.
+    ("supervision/services/orders.py", "close_resolved", "SupervisionOrder"): SWEEP,
+    ("supervision/services/orders.py", "escalate_overdue", "SupervisionOrder"): SWEEP,
     # (b) Nightly purges of volunteering's personal data (volunteering.retention, each inside
     # audit.bulk_operation with one summary): hand-out recipients and donors → "bulk_handout_names_purged",
     # ended pairings → "bulk_pairings_anonymised", withdrawn listings' phones → "bulk_skill_phones_purged".
@@ -243,6 +247,11 @@ UPDATE_CALLS = {
     ("volunteering/retention.py", "purge_love_supermarket_names", "DonatedGood"): SWEEP,
     ("volunteering/retention.py", "purge_ended_pairings", "Pairing"): SWEEP,
     ("volunteering/retention.py", "purge_withdrawn_skill_phones", "SkillListing"): SWEEP,
+    # (b) Nightly purges of the evaluations app (evaluations.retention, inside audit.bulk_operation with one
+    # summary): old feedback sheets → "bulk_feedback_sheets_purged", old consultations →
+    # "bulk_consultations_purged".
+    ("evaluations/retention.py", "purge_feedback_sheets", "FeedbackSheet"): SWEEP,
+    ("evaluations/retention.py", "purge_consultations", "old"): SWEEP,
     # (c) `capacity = capacity`: a no-op UPDATE that takes SQLite's write lock (it has no row locks);
     # no value changes.
     ("volunteering/services/_common.py", "_lock_item", "ServiceItem"): BOOKKEEPING,
@@ -254,8 +263,11 @@ UPDATE_CALLS = {
     ("cases/demo.py", "_seed_community", "Mailbox"): BOOKKEEPING,
     ("cases/demo.py", "_seed_community", "Case"): BOOKKEEPING,
     # (c) employer: a sheet batch's progress record (claimed → running, the count done after each chunk,
-    # finished); each sheet the batch writes is created and audited itself.
+    # finished); the sheets a chunk writes are summarised in one audit event (below).
     ("evaluations/services/sheets.py", "sheet_batch_run", "SheetBatch"): (BOOKKEEPING, 3),
+    # (b) employer: a batch chunk supersedes the current drafts of its members at once (a compare-and-set
+    # UPDATE … WHERE state = draft, with a SheetEvent each) → one "bulk_feedback_sheets_generated" per chunk.
+    ("evaluations/services/sheets.py", "_write_chunk", "FeedbackSheet"): SWEEP,
     # Dictionaries, not querysets (QuerySet.update takes keyword arguments only, so these look alike).
     ("members/forms.py", "PersonForm.__init__", "initial"): NOT_A_QUERYSET,
     ("members/roster/parsing.py", "parse_roster", "result"): NOT_A_QUERYSET,
@@ -269,7 +281,7 @@ def classified(key) -> tuple[str, int]:
     return value if isinstance(value, tuple) else (value, 1)
 
 
-SCANNED_APPS = ("members", "volunteering", "cases", "evaluations", "core")
+SCANNED_APPS = ("members", "volunteering", "cases", "evaluations", "supervision", "core")
 
 
 def _root(node) -> str:

@@ -67,3 +67,27 @@ def login_through_form(page, username, password=PASSWORD):
 def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than the viewport (0 when it fits)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+OFFICE_1366 = {"width": 1366, "height": 900}
+PHONE_390 = {"width": 390, "height": 844}
+
+
+def overflows_sideways(page) -> bool:
+    """The page scrolls sideways: its scrolling element is wider than the window."""
+    return page.evaluate("document.scrollingElement.scrollWidth > window.innerWidth")
+
+
+def menu_link(page, name: str):
+    """The link `name` of the main menu, opened to: the phone's menu button, then its group (a closed
+    <details> hides its links from the accessibility tree, so they are found by their text)."""
+    nav = page.locator("nav.menu")
+    toggle = nav.locator(".nav-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    text = re.compile(rf"^\s*{re.escape(name)}\s*$")
+    link = nav.locator("a", has_text=text).first
+    if not link.is_visible():
+        # `has` is relative to each group: a bare locator of the link, not one rooted at the menu
+        nav.locator("details.nav-group", has=page.locator("a", has_text=text)).locator("summary").click()
+    return link

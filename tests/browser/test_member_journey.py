@@ -11,7 +11,7 @@ from members import services as member_services
 from members.models import Registration, RegistrationStatus
 from tests.volunteering.factories import ItemFactory
 
-from .support import login_through_form
+from .support import login_through_form, menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def test_member_logs_in_registers_and_signs_up_for_an_item(open_page, cast):
     expect(page.locator("#me-title")).to_have_text("我的报到")
 
     # and registers (报到) from 我的报到
-    page.locator("nav.menu").get_by_role("link", name="我的报到").click()
+    menu_link(page, "我的报到").click()
     expect(page).to_have_url(re.compile(r"/me/registration/$"))
     page.get_by_role("button", name="提交报到").click()
     expect(page.locator(".messages")).to_contain_text("报到已提交")
@@ -44,13 +44,13 @@ def test_member_logs_in_registers_and_signs_up_for_an_item(open_page, cast):
 
     # Then once the secretary has confirmed it, he signs up for the item
     member_services.registration_confirm(registration=registration, by=cast.secretary)
-    page.locator("nav.menu").get_by_role("link", name="服务事项").click()
+    menu_link(page, "服务事项").click()
     page.get_by_role("link", name=re.compile("楼道清扫")).click()
     page.get_by_role("button", name="报名参加").click()
     expect(page.locator(".messages")).to_contain_text("报名成功")
 
     # and his page of volunteering shows it
-    page.locator("nav.menu").get_by_role("link", name="我的志愿服务").click()
+    menu_link(page, "我的志愿服务").click()
     signed_up = page.locator("a.item-card", has_text="楼道清扫")
     expect(signed_up).to_contain_text("已报名")
     console.assert_clean()

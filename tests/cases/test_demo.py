@@ -1,5 +1,6 @@
 """The demo seed runs on a small factory-built town, fast, and leaves cases in every state and channel."""
 
+import datetime as dt
 import random
 import time
 
@@ -56,3 +57,21 @@ def test_seed_creates_cases_in_every_state_and_channel_quickly(db):
         assert events[-1].to_state == case.state
         for before, after in zip(events, events[1:], strict=False):
             assert after.from_state == before.to_state
+
+
+def test_the_demo_history_is_spread_over_the_past_weeks_not_stamped_at_seeding(db):
+    town = _town()
+    seeded_at = timezone.now()
+    demo.seed(town=town, rng=random.Random(7), today=timezone.localdate())
+
+    from cases.models import CaseEvent
+
+    stamps = list(CaseEvent.objects.values_list("at", flat=True))
+    assert all(at <= timezone.now() for at in stamps)
+    # the pipeline's cases live in the past; what the channels seed (openings, diary, receptions) is recent
+    assert sum(1 for at in stamps if at < seeded_at) > 0.6 * len(stamps)
+    assert max(stamps) - min(stamps) > dt.timedelta(days=7)
+    for case in Case.objects.prefetch_related("events"):
+        ats = [e.at for e in case.events.all()]
+        assert ats == sorted(ats)
+        assert ats[0] >= case.received_at - dt.timedelta(seconds=1)

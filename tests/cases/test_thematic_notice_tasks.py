@@ -75,7 +75,7 @@ def test_one_time_notice_is_a_pdf_listing_every_missing_document(cast):
     # over the API and the page
     client = Client()
     client.force_login(cast.officer)
-    page = client.get(f"/cases/{case.pk}/notice.pdf")
+    page = client.post(f"/cases/{case.pk}/notice.pdf")
     assert page.status_code == 200 and page["Content-Type"] == "application/pdf"
     plain = make_case(cast.beijie, by=cast.secretary)
     with pytest.raises(Conflict):

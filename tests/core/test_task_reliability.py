@@ -2,9 +2,9 @@
 SIGKILL mid-batch means redelivery (tests/audit/test_worker_sigkill.py shows the effects then happen exactly
 once). Checked on the app the worker runs, for every task the product registers, today's and future ones."""
 
-from config.celery import app
+from config.celery import DEFAULT_PERIODIC_TASKS, app
 
-PRODUCT_APPS = ("members.", "volunteering.", "cases.", "core.", "evaluations.")
+PRODUCT_APPS = ("members.", "volunteering.", "cases.", "core.", "evaluations.", "supervision.")
 
 
 def product_tasks():
@@ -30,5 +30,5 @@ def test_every_product_task_is_acknowledged_late_and_requeued_when_its_worker_is
 
 def test_every_scheduled_job_names_a_product_task():
     tasks = product_tasks()
-    for entry, schedule in app.conf.beat_schedule.items():
+    for entry, schedule in DEFAULT_PERIODIC_TASKS.items():
         assert schedule["task"] in tasks, entry

@@ -9,13 +9,10 @@ own review. Each persona's request runs in a rolled-back savepoint, so all of th
 """
 
 import datetime as dt
-import re
 from types import SimpleNamespace
 
 import pytest
 import time_machine
-from django.db import transaction
-from rest_framework.test import APIClient
 
 from evaluations import selectors, services
 from evaluations.models import (
@@ -27,6 +24,7 @@ from evaluations.models import (
     OfficerReview,
 )
 from members.models import Person
+from tests import matrix
 from tests.conftest import ROLE_NAMES, home_communities
 from tests.volunteering.factories import register, registered_member
 
@@ -163,39 +161,14 @@ ROUTES = [
 ]
 
 
-def _id(route):
-    method, path, _, _ = route
-    return f"{method.upper()} {path}"
-
-
 def covered_operations() -> set[tuple[str, str]]:
     """(METHOD, OpenAPI path) of every route in the table, for tests/security/test_matrix_coverage.py."""
-    return {
-        (method.upper(), API + re.sub(r"\{\w+\}", "{id}", path.split("?")[0]))
-        for method, path, _, _ in ROUTES
-    }
+    return matrix.covered_operations(API, ROUTES)
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=[_id(r) for r in ROUTES])
+@pytest.mark.parametrize("route", ROUTES, ids=[matrix.route_id(r) for r in ROUTES])
 def test_appraisal_route_answers_each_persona_as_expected(cast, world, route):
-    method, path, body, expected = route
-    url = API + path.format(**vars(world))
-    data = body(world) if callable(body) else body
-    actual = {}
-    with time_machine.travel(NOW, tick=False):
-        for name in ROLE_NAMES:
-            client = APIClient()
-            if name != "anonymous":
-                client.force_authenticate(getattr(cast, name))
-            with transaction.atomic():
-                response = (
-                    getattr(client, method)(url, data, format="json")
-                    if data is not None
-                    else getattr(client, method)(url)
-                )
-                transaction.set_rollback(True)
-            actual[name] = response.status_code
-    assert actual == expected
+    assert matrix.answers(cast, world, route, api=API, now=NOW) == route[3]
 
 
 LISTS = {
@@ -217,15 +190,8 @@ def test_no_list_shows_a_row_of_a_community_outside_the_personas_own(cast, world
         services.evaluator_add(appraisal=a, by=cast.other_secretary, name="长城代表", group="resident_rep")
         assert other.pk
     home = home_communities(cast)
-    model, to_community = LISTS[path]
-    for name in ROLE_NAMES[:-1]:
-        client = APIClient()
-        client.force_authenticate(getattr(cast, name))
-        response = client.get(API + path, {"page_size": 200})
-        assert response.status_code in (200, 403), (name, response.status_code)
-        rows = response.json()["results"] if response.status_code == 200 else []
-        ids = {row["id"] for row in rows}
-        seen = set(model.objects.filter(pk__in=ids).values_list(to_community, flat=True))
+    for name, rows in matrix.listed_rows(cast, API + path).items():
+        seen = matrix.row_communities(rows, *LISTS[path])
         allowed = home[name] | ({cast.beijie.pk} if name == "liaison" and path == "commendations/" else set())
         assert seen <= allowed, (name, path, seen)
 

@@ -182,3 +182,85 @@ def test_the_member_downloads_a_certificate_anyone_can_verify(cast, ledger):
         "未找到" in Client().get(reverse("evaluations:certificate_verify"), {"no": "X" * 16}).content.decode()
     )
     assert client_for(cast.officer).get(response["Location"]).status_code == 404
+
+
+def _workbook_rows(body: bytes) -> list[tuple]:
+    import io
+
+    from openpyxl import load_workbook
+
+    return list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True))
+
+
+def test_the_liaison_downloads_the_years_workbook_of_its_own_sent_sheets(cast, issued):
+    from core.models import AccessLog
+    from evaluations.documents.sheets import WORKBOOK_COLUMNS
+
+    inbox = client_for(cast.liaison).get(reverse("evaluations:employer_inbox")).content.decode()
+    url = reverse("evaluations:employer_inbox_xlsx")
+    assert f"{url}?year=2026" in inbox
+
+    response = client_for(cast.liaison).get(url, {"year": 2026})
+
+    assert response.status_code == 200 and response["Content-Type"].endswith("spreadsheetml.sheet")
+    title, header, *rows = _workbook_rows(response.content)
+    assert list(header) == WORKBOOK_COLUMNS  # the sheet's lines, nothing off the sheet
+    assert [row[3] for row in rows] == ["马明"] and rows[0][0] == issued.number
+    text = str(rows)
+    person = issued.person
+    for secret in (person.mobile, person.id_number, person.unit_room, CONDUCT_SECRET):
+        assert not secret or secret not in text
+    assert AccessLog.objects.filter(what="export", description__contains="2026 年度在职党员").exists()
+
+
+def test_the_liaisons_workbook_holds_no_draft_and_no_other_employers_member(
+    cast, ledger, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sheet_batch_start(community=cast.beijie, year=2026, by=cast.secretary)
+    url = reverse("evaluations:employer_inbox_xlsx")
+
+    drafts_only = client_for(cast.liaison).get(url, {"year": 2026})
+    assert drafts_only.status_code == 200 and len(_workbook_rows(drafts_only.content)) == 2  # title, header
+
+    services.sheets_issue_all(community=cast.beijie, year=2026, by=cast.secretary)
+    other = client_for(cast.other_liaison).get(url, {"year": 2026})
+    assert len(_workbook_rows(other.content)) == 2
+
+
+@pytest.mark.parametrize("who", ["secretary", "member", "town"])
+def test_only_a_liaison_opens_the_inbox_workbook(cast, issued, who):
+    response = client_for(getattr(cast, who)).get(reverse("evaluations:employer_inbox_xlsx"), {"year": 2026})
+    assert response.status_code == 403
+
+
+def test_the_liaison_sees_and_downloads_its_members_commendations_only(cast, ledger):
+    import datetime as dt
+
+    from core.models import AccessLog
+    from evaluations.models import Appraisal, Commendation, ExcellentSelection
+
+    appraisal = Appraisal.objects.create(community=cast.beijie, year=2026, closes_on=dt.date(2026, 12, 20))
+    selection = ExcellentSelection.objects.create(appraisal=appraisal, person=ledger.person)
+    notice = Commendation.objects.create(
+        selection=selection,
+        community=cast.beijie,
+        employer=cast.hospital,
+        person=ledger.person,
+        year=2026,
+        number="2026-beijie-001",
+        body="马明同志在社区表现突出，被评为优秀党员，特此通报。",
+    )
+    url = reverse("evaluations:commendation_download", args=[notice.pk])
+
+    inbox = client_for(cast.liaison).get(reverse("evaluations:employer_inbox")).content.decode()
+    assert "2026-beijie-001" in inbox and url in inbox
+    pdf = client_for(cast.liaison).get(url)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert AccessLog.objects.filter(what="print", description__contains="2026-beijie-001").exists()
+
+    assert (
+        "2026-beijie-001"
+        not in client_for(cast.other_liaison).get(reverse("evaluations:employer_inbox")).content.decode()
+    )
+    assert client_for(cast.other_liaison).get(url).status_code == 404

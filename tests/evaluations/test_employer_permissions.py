@@ -10,16 +10,15 @@ persona of another community, town or employer gets 404 on 北街's objects (400
 Each persona's request runs in a savepoint that is rolled back, so all of them meet the same world.
 """
 
-import re
 from types import SimpleNamespace
 
 import pytest
 import time_machine
-from django.db import transaction
 from rest_framework.test import APIClient
 
 from evaluations import services
 from evaluations.models import FeedbackSheet, SheetBatch
+from tests import matrix
 from tests.conftest import ROLE_NAMES
 from tests.evaluations.employer_world import build_ledger
 from tests.volunteering.factories import at, registered_member
@@ -136,39 +135,14 @@ ROUTES = [
 ]
 
 
-def _id(route):
-    method, path, _, _ = route
-    return f"{method.upper()} {path}"
-
-
 def covered_operations() -> set[tuple[str, str]]:
     """(METHOD, OpenAPI path) of every route in the table, for tests/security/test_matrix_coverage.py."""
-    return {
-        (method.upper(), API + re.sub(r"\{\w+\}", "{id}", path.split("?")[0]))
-        for method, path, _, _ in ROUTES
-    }
+    return matrix.covered_operations(API, ROUTES)
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=[_id(r) for r in ROUTES])
+@pytest.mark.parametrize("route", ROUTES, ids=[matrix.route_id(r) for r in ROUTES])
 def test_evaluations_employer_route_answers_each_persona_as_expected(cast, world, route):
-    method, path, body, expected = route
-    url = API + path.format(**vars(world))
-    data = body(world) if callable(body) else body
-    actual = {}
-    with time_machine.travel(NOW, tick=False):
-        for name in ROLE_NAMES:
-            client = APIClient()
-            if name != "anonymous":
-                client.force_authenticate(getattr(cast, name))
-            with transaction.atomic():
-                response = (
-                    getattr(client, method)(url, data, format="json")
-                    if data is not None
-                    else getattr(client, method)(url)
-                )
-                transaction.set_rollback(True)
-            actual[name] = response.status_code
-    assert actual == expected
+    assert matrix.answers(cast, world, route, api=API, now=NOW) == route[3]
 
 
 def test_lists_show_a_liaison_only_its_own_employers_sent_sheets(cast, world):

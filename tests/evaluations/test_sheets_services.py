@@ -102,12 +102,14 @@ def test_the_evaluation_result_appears_with_both_groups_counts(cast, ledger, mon
     result = Result(
         "excellent",
         "优秀",
-        {"resident": {"excellent": 5, "qualified": 2}, "member": {"excellent": 3}},
+        {"resident_rep": {"excellent": 5, "competent": 2}, "member_rep": {"excellent": 3}},
         True,
         "",
     )
     monkeypatch.setattr(
-        sheet_selectors, "_evaluation_results", lambda community_id, year: {ledger.person.pk: result}
+        sheet_selectors,
+        "_evaluation_results",
+        lambda community_id, year, person_ids=None: {ledger.person.pk: result},
     )
     generate(cast)
 
@@ -115,12 +117,45 @@ def test_the_evaluation_result_appears_with_both_groups_counts(cast, ledger, mon
     assert sheet.content["evaluation"] == {
         "grade": "excellent",
         "grade_label": "优秀",
-        "counts": {"resident": {"excellent": 5, "qualified": 2}, "member": {"excellent": 3}},
+        "counts": {"resident": {"excellent": 5, "competent": 2}, "member": {"excellent": 3}},
         "excellent": True,
         "excellent_reason": "",
     }
     text = pdftotext(sheet_pdf(sheet))
     assert "优秀" in text and "居民群众代表：优秀 5 票，合格 2 票" in text and "党员代表：优秀 3 票" in text
+
+
+def test_the_sheet_prints_the_real_tallys_counts_in_chinese(cast, ledger, generate):
+    """Through the appraisal half's own tally (its group and grade codes), not a stand-in result."""
+    from evaluations.models import Grade
+    from tests.evaluations.appraisal_support import open_appraisal, vote
+
+    world = open_appraisal(cast, residents=3, members=1, closes_on=dt.date(2026, 12, 20))
+    from evaluations.selectors.appraisal import subjects
+
+    person = ledger.person.pk
+    others = [pk for pk in subjects(world.appraisal).values_list("pk", flat=True) if pk != person]
+
+    def ballot(grade):
+        return {person: grade, **dict.fromkeys(others, Grade.COMPETENT)}
+
+    for evaluator, grade in zip(
+        world.residents, [Grade.COMPETENT, Grade.COMPETENT, Grade.BASIC], strict=True
+    ):
+        vote(cast, evaluator, ballot(grade))
+    vote(cast, world.others[0], ballot(Grade.EXCELLENT))
+    generate(cast)
+
+    sheet = current(ledger.person)
+    evaluation = sheet.content["evaluation"]
+    assert evaluation["grade_label"] == "合格"
+    assert (
+        evaluation["counts"]["resident"]["competent"] == 2 and evaluation["counts"]["resident"]["basic"] == 1
+    )
+    assert evaluation["counts"]["member"]["excellent"] == 1
+    text = pdftotext(sheet_pdf(sheet))
+    assert "居民群众代表：优秀 0 票，合格 2 票，基本合格 1 票，不合格 0 票" in text
+    assert "competent" not in text and "basic" not in text
 
 
 def test_without_the_appraisal_module_the_adapter_gives_no_results(cast):

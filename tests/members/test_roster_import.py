@@ -213,7 +213,7 @@ def test_mistakes_file_reports_every_mistake_by_row_and_column_and_writes_nothin
     }
     by_row = {e["row"]: e["message"] for e in upload.errors}
     assert by_row[6] == "身份证号码校验位错误"
-    assert by_row[10] == UNKNOWN_EMPLOYER_MESSAGE
+    assert by_row[10] == f"{UNKNOWN_EMPLOYER_MESSAGE}：县城乡规划设计研究院"  # the value is named
     assert by_row[14] == FLOAT_ID_MESSAGE
     assert "八五年三月" in by_row[17]
     assert "与第5行是同一人" in by_row[43]
@@ -270,7 +270,11 @@ def _bad_check_digit(row):
         (lambda r: {"党员类别": "预备党员"}, "党员类别", "党员类别应为"),
         (lambda r: {"党员类别": ""}, "党员类别", "不能为空"),
         (lambda r: {"工作单位": ""}, "工作单位", "在职党员须填写工作单位"),
-        (lambda r: {"工作单位": "县城乡规划设计研究院"}, "工作单位", UNKNOWN_EMPLOYER_MESSAGE),
+        (
+            lambda r: {"工作单位": "县城乡规划设计研究院"},
+            "工作单位",
+            f"{UNKNOWN_EMPLOYER_MESSAGE}：县城乡规划设计研究院",
+        ),
         (lambda r: {"联系电话": "1234567"}, "联系电话", "11位"),
         (lambda r: {"居住社区": "东关社区"}, "居住社区", "不是城关镇的社区"),
         (lambda r: {"居住社区": ""}, "居住社区", "不能为空"),

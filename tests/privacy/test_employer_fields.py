@@ -386,6 +386,20 @@ def _liaison_urls(values: list[str]) -> list[tuple[str, str]]:
     return [(label, url) for url, label in urls.items()]
 
 
+def _workbook_text(body: bytes) -> str:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(body), read_only=True)
+    return "\n".join(str(v) for ws in book for row in ws.iter_rows(values_only=True) for v in row if v)
+
+
+# The files a liaison may download, each read back as text for the leak check: the year's workbook of its
+# members' sent feedback sheets (the sheet's lines only; evaluations/views/employer.py says why).
+LIAISON_FILES = {"evaluations:employer_inbox_xlsx": _workbook_text}
+
+
 def test_no_route_the_liaison_can_open_shows_more_than_the_sheet(cast, sheet):
     """Every page, API route and export, with the member's and the registrations' ids: whatever the
     liaison gets (a page, JSON, a 403 or a 404), none of the member's roster data is in it."""
@@ -402,12 +416,15 @@ def test_no_route_the_liaison_can_open_shows_more_than_the_sheet(cast, sheet):
         else:
             body = response.content
         content_type = response.get("Content-Type", "")
+        text = body.decode("utf-8", "replace")
         if response.status_code == 200 and not re.match(
             r"(text/|application/(json|javascript|vnd\.oai\.openapi|.*yaml))", content_type
         ):
-            offenders.append(f"{url} ({label}): a {content_type} file")
-            continue
-        found = leaks(body.decode("utf-8", "replace"), sheet["secrets"])
+            if label not in LIAISON_FILES:
+                offenders.append(f"{url} ({label}): a {content_type} file")
+                continue
+            text = LIAISON_FILES[label](body)
+        found = leaks(text, sheet["secrets"])
         if found:
             offenders.append(f"{url} ({label}) → {response.status_code}: {', '.join(found)}")
 

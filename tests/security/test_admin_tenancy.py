@@ -17,7 +17,7 @@ from django.urls import reverse
 from cases import models as cm
 from cases import services as case_services
 from core.admin import UNSCOPED_ADMIN_MODELS, ScopedAdminMixin, ScopedChoicesMixin
-from core.models import Notification
+from core.models import Notification, NotificationPreference
 from members import models as mm
 from tests import factories as f
 from tests.cases.factories import make_case
@@ -219,7 +219,23 @@ def _community_rows(community, *, office, person, officer, building, tag):
         **appraisal_admin_rows(community, person=person, officer=officer),
         # employer
         **_evaluation_rows(community, person),
+        # supervision (staff complaints are the town office's alone: superuser-only in the admin)
+        "supervision.SupervisionOrder": _supervision_order(case),
     }
+
+
+def _supervision_order(case):
+    from supervision.models import SupervisionOrder
+
+    day = dt.date(2026, 3, 16)
+    return SupervisionOrder.objects.create(
+        case=case,
+        community=case.community,
+        town=case.community.town,
+        case_due_on=day,
+        issued_on=day,
+        due_on=day,
+    )
 
 
 def _evaluation_rows(community, person):
@@ -271,6 +287,9 @@ def build_world(cast):
     pairs["core.Notification"] = tuple(  # a notification is its recipient's only
         Notification.objects.create(recipient=user, kind="test", title="通知")
         for user in (cast.secretary, cast.other_secretary)
+    )
+    pairs["core.NotificationPreference"] = tuple(  # so is a choice of channels
+        NotificationPreference.objects.create(user=user) for user in (cast.secretary, cast.other_secretary)
     )
     pairs["members.Town"] = (cast.town_obj, cast.other_town_obj)
     pairs["members.Community"] = (cast.beijie, cast.changcheng)

@@ -189,6 +189,8 @@ PAYLOADS = {
     "v1_roster_imports_create": M("roster-imports-create"),
     "v1_roster_imports_commit_create": M("roster-imports-commit"),
     "v1_notifications_mark_read_create": M("notifications-mark-read", "member"),
+    "v1_notifications_read_create": M("notifications-read"),
+    "v1_notifications_preferences_partial_update": M("notifications-preferences-patch", "member"),
     # cases
     "v1_cases_create": C("intake"),
     "v1_cases_classify_create": C("classify"),

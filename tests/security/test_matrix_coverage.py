@@ -22,6 +22,7 @@ from tests.api import test_volunteering_permissions as volunteering_matrix
 from tests.evaluations import test_appraisal_permissions as appraisal_matrix
 from tests.evaluations import test_employer_permissions as evaluations_employer_matrix  # employer
 from tests.security.test_url_inventory import Route, is_public
+from tests.supervision import test_permissions as supervision_matrix
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -52,6 +53,7 @@ def matrix_operations() -> dict[str, set[tuple[str, str]]]:
         # appraisal
         "appraisal": appraisal_matrix.covered_operations(),
         "evaluations_employer": evaluations_employer_matrix.covered_operations(),  # employer
+        "supervision": supervision_matrix.covered_operations(),
     }
 
 

@@ -196,7 +196,7 @@ def test_the_nightly_task_runs_every_purge(place):
 
 
 def test_the_nightly_purge_is_on_the_beat_schedule():
-    from config.celery import app
+    from config.celery import DEFAULT_PERIODIC_TASKS
 
-    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    tasks = {entry["task"] for entry in DEFAULT_PERIODIC_TASKS.values()}
     assert "core.tasks.purge_expired_personal_data" in tasks

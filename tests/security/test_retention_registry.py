@@ -12,10 +12,10 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from config.celery import app
+from config.celery import DEFAULT_PERIODIC_TASKS
 from core import retention
 
-PROJECT_APPS = ("members", "volunteering", "cases", "core", "evaluations")
+PROJECT_APPS = ("members", "volunteering", "cases", "core", "evaluations", "supervision")
 
 # A field holds personal data when one of these words is a whole part of its name (split at "_"):
 # `resident_phone` and `contact_phone` match, `phone_verified_at` would too; `filename`, `emailed_at` do not.
@@ -120,7 +120,7 @@ def test_every_reason_to_keep_is_written_out():
 
 def test_every_kind_is_carried_out_by_a_purge_a_nightly_job_runs():
     by_purge_all = {f"{purge.__module__}.{purge.__name__}" for purge in retention.NIGHTLY_PURGES}
-    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    scheduled = {entry["task"] for entry in DEFAULT_PERIODIC_TASKS.values()}
     unknown = set(retention.PERSONAL_DATA_RETENTION.values()) - set(retention.RETENTION_KINDS)
     assert not unknown, f"kinds missing from core.retention.RETENTION_KINDS: {unknown}"
     for name, kind in retention.RETENTION_KINDS.items():

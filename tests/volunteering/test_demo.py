@@ -98,3 +98,13 @@ def test_seed_builds_a_living_community_quickly(small_town):
         community_ids=list(small_town.communities.values_list("pk", flat=True)), year=dt.date.today().year
     )
     assert len(rows) == 60
+
+
+def test_service_records_are_stamped_when_the_service_ended_not_when_seeded(small_town):
+    demo.seed(town=small_town, rng=random.Random(2026), today=dt.date.today())
+
+    records = ServiceRecord.objects.all()
+    assert records.exists()
+    assert not records.exclude(recorded_at=F("ended_at")).exists()
+    stamps = sorted(records.values_list("recorded_at", flat=True))
+    assert stamps[-1] - stamps[0] > dt.timedelta(days=7)

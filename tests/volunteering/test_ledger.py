@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from core.errors import DomainError
 from members.services import PermissionDenied
+from volunteering import ledger as ledger_registry
 from volunteering import selectors, services
 from volunteering.ledger import LedgerSection, register_ledger_section, unregister_ledger_section
 from volunteering.models import (
@@ -159,7 +160,9 @@ def test_who_may_open_a_ledger(cast, history):
         assert not selectors.ledger_subjects(getattr(cast, who)).filter(pk=history.pk).exists(), who
 
 
-def test_other_apps_add_sections_through_the_registry_and_the_extra_argument(cast, history):
+def test_other_apps_add_sections_through_the_registry_and_the_extra_argument(cast, history, monkeypatch):
+    # an empty registry for this test; the apps' own sections (cases, evaluations) are back after it
+    monkeypatch.setattr(ledger_registry, "_providers", {})
     calls = []
 
     def cases_section(*, person, year, viewer):
@@ -169,13 +172,9 @@ def test_other_apps_add_sections_through_the_registry_and_the_extra_argument(cas
         )
 
     register_ledger_section("cases", cases_section)
-    try:
-        extra = LedgerSection(key="note", title="附记", columns=["内容"], rows=[["手工附记"]], order=200)
-        ledger = selectors.member_ledger(
-            person=history, year=2026, viewer=cast.secretary, extra_sections=[extra]
-        )
-    finally:
-        unregister_ledger_section("cases")
+    extra = LedgerSection(key="note", title="附记", columns=["内容"], rows=[["手工附记"]], order=200)
+    ledger = selectors.member_ledger(person=history, year=2026, viewer=cast.secretary, extra_sections=[extra])
+    unregister_ledger_section("cases")
     assert [s.title for s in ledger.sections] == ["承办的民情事项", "附记"]
     assert calls == [(history.pk, 2026, cast.secretary.pk)]
     assert selectors.member_ledger(person=history, year=2026, viewer=cast.secretary).sections == []

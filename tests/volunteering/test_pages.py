@@ -68,22 +68,24 @@ def login(client, user):
     return client
 
 
+# A page the user may not use is the 403 page (无权访问), as every office page (issue 12: one answer for a
+# liaison); another community's objects are a 404 (below).
 PAGES = [
-    ("volunteering:dashboard", {}, {"secretary": 200, "town": 200, "member": 404, "liaison": 404}),
-    ("volunteering:posts", {}, {"secretary": 200, "member": 200, "officer": 200, "liaison": 404}),
-    ("volunteering:post_new", {}, {"secretary": 200, "town": 403, "member": 404}),
+    ("volunteering:dashboard", {}, {"secretary": 200, "town": 200, "member": 403, "liaison": 403}),
+    ("volunteering:posts", {}, {"secretary": 200, "member": 200, "officer": 200, "liaison": 403}),
+    ("volunteering:post_new", {}, {"secretary": 200, "town": 403, "member": 403}),
     ("volunteering:claims", {}, {"secretary": 200, "member": 200}),
-    ("volunteering:items", {}, {"secretary": 200, "member": 200, "deputy": 200, "outsider": 404}),
+    ("volunteering:items", {}, {"secretary": 200, "member": 200, "deputy": 200, "outsider": 403}),
     ("volunteering:item_new", {}, {"secretary": 200, "town": 403}),
     ("volunteering:my_items", {}, {"member": 200, "secretary": 200}),
-    ("volunteering:checkin_code", {}, {"member": 200}),
+    ("volunteering:checkin_code", {}, {"member": 200, "liaison": 403}),
     ("volunteering:records", {}, {"secretary": 200, "member": 200}),
-    ("volunteering:record_new", {}, {"member": 200, "secretary": 404}),
-    ("volunteering:requirement", {}, {"secretary": 200, "town": 200, "member": 404}),
+    ("volunteering:record_new", {}, {"member": 200, "secretary": 403}),
+    ("volunteering:requirement", {}, {"secretary": 200, "town": 200, "member": 403}),
     ("volunteering:policy", {}, {"secretary": 200, "town": 403}),
     ("volunteering:programmes", {}, {"secretary": 200, "member": 200}),
-    ("volunteering:programme_new", {}, {"secretary": 200, "member": 404}),
-    ("volunteering:skills", {}, {"member": 200, "officer": 200, "liaison": 404}),
+    ("volunteering:programme_new", {}, {"secretary": 200, "member": 403}),
+    ("volunteering:skills", {}, {"member": 200, "officer": 200, "liaison": 403}),
 ]
 
 
@@ -220,7 +222,7 @@ def test_the_ledger_page_shows_notes_only_to_the_office(cast, town_life, client)
 def test_the_ledger_export_downloads_for_the_office(cast, town_life, client):
     response = login(client, cast.secretary).get(reverse("volunteering:ledger_export") + "?year=2026")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
-    assert login(client, cast.member).get(reverse("volunteering:ledger_export")).status_code == 404
+    assert login(client, cast.member).get(reverse("volunteering:ledger_export")).status_code == 403
 
 
 def test_the_calendar_feed_lists_the_members_confirmed_items_without_login(cast, town_life, client):

@@ -141,9 +141,9 @@ def test_the_reminder_quarter_follows_shanghai_time(cast, registered):
 
 
 def test_the_beat_schedule_runs_the_reminder_in_the_last_quarter():
-    from config.celery import app
+    from config.celery import DEFAULT_PERIODIC_TASKS
 
-    entry = app.conf.beat_schedule["volunteering-requirement-reminders"]
+    entry = DEFAULT_PERIODIC_TASKS["volunteering-requirement-reminders"]
     assert entry["task"] == "volunteering.tasks.remind_members_behind_requirement"
     assert entry["schedule"].month_of_year == {10, 11, 12}
 

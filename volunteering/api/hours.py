@@ -147,6 +147,7 @@ class RecordViewSet(
     filterset_class = RecordFilter
     search_fields = ["person__name", "item__title"]
     ordering_fields = ["started_at", "minutes", "recorded_at"]
+    ordering = ["-started_at", "-pk"]
 
     def optimise(self, qs):
         return qs.select_related("item", "person", "recorded_by", "approved_by")

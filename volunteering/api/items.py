@@ -235,6 +235,7 @@ class ItemViewSet(
     filterset_class = ItemFilter
     search_fields = ["title", "place", "description"]
     ordering_fields = ["starts_at", "created_at"]
+    ordering = ["starts_at", "pk"]
 
     def optimise(self, qs):
         return selectors.items_with_counts(qs, scope_for(self.request.user).person_id)
@@ -410,6 +411,7 @@ class SignUpViewSet(
     filterset_fields = ["item", "status", "person"]
     search_fields = ["person__name", "item__title"]
     ordering_fields = ["queued_at", "checked_in_at"]
+    ordering = ["item_id", "queued_at", "pk"]
 
     def optimise(self, qs):
         return qs.select_related("item", "person")

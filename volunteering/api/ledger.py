@@ -250,6 +250,7 @@ class ConductNoteViewSet(
     filterset_fields = ["community", "person", "kind"]
     search_fields = ["person__name", "note"]
     ordering_fields = ["noted_on", "created_at"]
+    ordering = ["-noted_on", "-pk"]
 
     def optimise(self, qs):
         return qs.select_related("person", "recorded_by")

@@ -172,6 +172,7 @@ class PostViewSet(
     filterset_class = PostFilter
     search_fields = ["name", "description"]
     ordering_fields = ["sort_order", "name", "capacity", "created_at"]
+    ordering = ["community_id", "sort_order", "pk"]
 
     def optimise(self, qs):
         return selectors.posts_with_staffing(qs)
@@ -253,6 +254,7 @@ class ClaimViewSet(
     filterset_fields = ["community", "post", "status", "year", "person"]
     search_fields = ["person__name", "post__name"]
     ordering_fields = ["year", "created_at", "decided_at"]
+    ordering = ["-year", "-created_at", "-pk"]
 
     def optimise(self, qs):
         return qs.select_related("post", "person")
@@ -312,6 +314,7 @@ class TeamViewSet(
     filterset_fields = ["community", "person"]
     search_fields = ["person__name"]
     ordering_fields = ["joined_on"]
+    ordering = ["community_id", "joined_on", "pk"]
 
     def optimise(self, qs):
         return qs.select_related("person")

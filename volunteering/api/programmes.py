@@ -62,6 +62,7 @@ class ProgrammeViewSet(
     filterset_fields = ["community", "kind", "is_active"]
     search_fields = ["name"]
     ordering_fields = ["name", "created_at"]
+    ordering = ["community_id", "name", "pk"]
 
     @extend_schema(request=ProgrammeWriteSerializer, responses={201: ProgrammeSerializer})
     def create(self, request):
@@ -131,6 +132,7 @@ class PairingViewSet(
     filterset_fields = ["programme", "person", "status"]
     search_fields = ["household", "person__name"]
     ordering_fields = ["started_on", "ended_on"]
+    ordering = ["programme_id", "-started_on", "pk"]
 
     def optimise(self, qs):
         return qs.select_related("person", "programme")
@@ -224,6 +226,7 @@ class GoodViewSet(
     filterset_fields = ["programme", "category"]
     search_fields = ["name", "donor"]
     ordering_fields = ["received_on", "name", "quantity_left"]
+    ordering = ["programme_id", "-received_on", "pk"]
 
     def optimise(self, qs):
         return qs.select_related("programme")
@@ -262,6 +265,7 @@ class HandoutViewSet(
     filterset_fields = ["good", "good__programme"]
     search_fields = ["recipient_name", "good__name"]
     ordering_fields = ["handed_out_on"]
+    ordering = ["-handed_out_on", "-pk"]
 
     def optimise(self, qs):
         return qs.select_related("good")
@@ -315,6 +319,7 @@ class SkillViewSet(
     filterset_fields = ["programme", "person", "is_active"]
     search_fields = ["skill", "person__name"]
     ordering_fields = ["skill", "created_at"]
+    ordering = ["programme_id", "skill", "pk"]
 
     def optimise(self, qs):
         return qs.select_related("person")

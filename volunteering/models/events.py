@@ -4,12 +4,13 @@ history of every state change in the app."""
 from django.conf import settings
 from django.db import models
 
+from core.labels import label
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 from members.models import Community, Person
 
-from .hours import ServiceRecord
-from .items import ServiceItem, SignUp
-from .posts import PostClaim
+from .hours import RecordStatus, ServiceRecord
+from .items import ItemStatus, ServiceItem, SignUp, SignUpStatus
+from .posts import ClaimStatus, PostClaim
 from .querysets import OfficeOnlyQuerySet
 
 
@@ -48,6 +49,40 @@ class ConductNote(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.noted_on}"
+
+
+VOLUNTEER_ACTION_LABELS = {
+    "claim.submit": "申请认领岗位",
+    "claim.approve": "同意认领",
+    "claim.decline": "不同意认领",
+    "claim.withdraw": "退出岗位",
+    "item.create": "发布服务事项",
+    "item.update": "修改服务事项",
+    "item.cancel": "取消服务事项",
+    "item.rotate_code": "更换签到码",
+    "signup.create": "报名",
+    "signup.cancel": "取消报名",
+    "signup.promote": "候补转正",
+    "signup.demote": "转为候补",
+    "signup.check_in": "签到",
+    "signup.check_out": "签退",
+    "record.on_site": "现场记录时长",
+    "record.mark": "登记服务记录",
+    "record.self_report": "本人补报时长",
+    "record.approve": "确认时长",
+    "record.reject": "不予确认",
+    "record.evaluate": "评价服务",
+    "record.cancel": "注销记录",
+}
+
+# The status a `from_status`/`to_status` names depends on the subject (an approved claim is 已认领, an
+# approved record 已确认): the action's prefix says which.
+_STATUSES_BY_SUBJECT = {
+    "claim": ClaimStatus,
+    "item": ItemStatus,
+    "signup": SignUpStatus,
+    "record": RecordStatus,
+}
 
 
 class VolunteerEventQuerySet(AppendOnlyQuerySet, OfficeOnlyQuerySet):
@@ -90,4 +125,20 @@ class VolunteerEvent(AppendOnlyModel):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action_display}"
+
+    @property
+    def action_display(self) -> str:
+        return label(VOLUNTEER_ACTION_LABELS, self.action)
+
+    def _status_label(self, code: str) -> str:
+        statuses = _STATUSES_BY_SUBJECT.get(self.action.partition(".")[0])
+        return label(statuses, code) if statuses else label({}, code)
+
+    @property
+    def from_status_display(self) -> str:
+        return self._status_label(self.from_status)
+
+    @property
+    def to_status_display(self) -> str:
+        return self._status_label(self.to_status)

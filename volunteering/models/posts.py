@@ -28,6 +28,13 @@ class ServicePost(models.Model):
 
     objects = CommunityWideQuerySet.as_manager()
 
+    # Not columns: what volunteering.selectors adds to the posts it returns (`posts_with_staffing`
+    # annotates this year's claim counts; `suggested_posts` ranks by the member's skills).
+    approved_count: int
+    pending_count: int
+    matched: list[str]
+    match_score: int
+
     class Meta:
         verbose_name = "服务岗位"
         verbose_name_plural = "服务岗位"

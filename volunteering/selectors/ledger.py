@@ -129,7 +129,7 @@ def member_ledger(
         .exclude(status=SignUpStatus.CANCELLED)
         .select_related("item", "item__post", "item__programme")
     }
-    records = {}  # type: ignore[var-annotated]
+    records: dict[int, ServiceRecord] = {}
     for record in (
         ServiceRecord.objects.filter(person=person, started_at__gte=start, started_at__lt=end)
         .select_related("item", "item__post", "item__programme", "person", "recorded_by", "approved_by")
@@ -141,14 +141,14 @@ def member_ledger(
             records[record.item_id] = record
     entries = [
         LedgerEntry(
-            item=(signups.get(i) or records.get(i)).item,  # type: ignore[union-attr]
+            item=signups[i].item if i in signups else records[i].item,
             signup=signups.get(i),
             record=records.get(i),
         )
         for i in set(signups) | set(records)
     ]
     entries.sort(key=lambda e: (e.item.starts_at, e.item.pk))
-    approved = [e.record for e in entries if e.counts]
+    approved = [e.record for e in entries if e.record is not None and e.counts]
     cumulative = (
         ServiceRecord.objects.filter(person=person, status=RecordStatus.APPROVED).aggregate(m=Sum("minutes"))[
             "m"
@@ -178,8 +178,8 @@ def member_ledger(
         claims=claims,
         team_joined_on=team,
         entries=entries,
-        items_done=len({r.item_id for r in approved}),  # type: ignore[union-attr]
-        minutes_done=sum(r.minutes for r in approved),  # type: ignore[misc, union-attr]
+        items_done=len({r.item_id for r in approved}),
+        minutes_done=sum(r.minutes for r in approved),
         cumulative_minutes=cumulative,
         progress=member_progress(person.pk, community.pk, year),
         pairings=pairings,

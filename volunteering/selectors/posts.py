@@ -33,7 +33,7 @@ def posts_with_staffing(posts: QuerySet, year: int | None = None) -> QuerySet:
 
 def understaffed(posts: Iterable[ServicePost]) -> list[ServicePost]:
     """Active posts with fewer approved members than their capacity (posts from `posts_with_staffing`)."""
-    return [p for p in posts if p.is_active and p.approved_count < p.capacity]  # type: ignore[attr-defined]
+    return [p for p in posts if p.is_active and p.approved_count < p.capacity]
 
 
 def person_skills_and_interests(person: Person) -> tuple[set[str], set[str]]:
@@ -63,10 +63,10 @@ def suggested_posts(posts: Iterable[ServicePost], person: Person | None) -> list
     for post in posts:
         by_skill = [s for s in post.specialties or [] if _matches(s, skills)]
         by_interest = [s for s in post.specialties or [] if s not in by_skill and _matches(s, interests)]
-        post.matched = by_skill + by_interest  # type: ignore[attr-defined]
-        post.match_score = 2 * len(by_skill) + len(by_interest)  # type: ignore[attr-defined]
+        post.matched = by_skill + by_interest
+        post.match_score = 2 * len(by_skill) + len(by_interest)
         ranked.append(post)
-    return sorted(ranked, key=lambda p: (-p.match_score, p.sort_order, p.pk))  # type: ignore[attr-defined]
+    return sorted(ranked, key=lambda p: (-p.match_score, p.sort_order, p.pk))
 
 
 def current_claim(person_id: int, year: int | None = None) -> PostClaim | None:

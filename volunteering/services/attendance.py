@@ -2,6 +2,7 @@
 (on the spot, marked by the organiser, self-reported or back-filled; approval, evaluation, 注销)."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -142,7 +143,7 @@ def _default_content(item: ServiceItem) -> str:
 
 # ------------------------------------------------------------------------------------------------ hours
 
-RECORD_TRANSITIONS = {
+RECORD_TRANSITIONS: dict[str, set[str]] = {
     RecordStatus.PENDING: {RecordStatus.APPROVED, RecordStatus.REJECTED, RecordStatus.CANCELLED},
     RecordStatus.APPROVED: {RecordStatus.CANCELLED},
     RecordStatus.REJECTED: set(),
@@ -299,7 +300,7 @@ def record_approve(
     _require_not_own(by, record)
     if evaluation and evaluation not in Evaluation.values:
         raise DomainError("未知的评价等级", fields={"evaluation": ["未知的评价等级"]})
-    extra = {"approved_by": by, "approved_at": timezone.now()}
+    extra: dict[str, Any] = {"approved_by": by, "approved_at": timezone.now()}
     if evaluation:
         extra.update(evaluation=evaluation, evaluation_note=(evaluation_note or "")[:200])
     return _transition(
@@ -310,7 +311,7 @@ def record_approve(
         action="record.approve",
         community_id=record.item.community_id,
         subject="record",
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

@@ -212,7 +212,7 @@ def item_update(*, item: ServiceItem, by: User, demote_excess: bool = False, **c
     return locked
 
 
-ITEM_TRANSITIONS = {
+ITEM_TRANSITIONS: dict[str, set[str]] = {
     ItemStatus.OPEN: {ItemStatus.CANCELLED},
     ItemStatus.CANCELLED: set(),
 }
@@ -232,7 +232,7 @@ def item_cancel(*, item: ServiceItem, by: User, reason: str) -> ServiceItem:
     move(
         locked,
         to=ItemStatus.CANCELLED,
-        targets=table_targets(ITEM_TRANSITIONS),  # type: ignore[arg-type]
+        targets=table_targets(ITEM_TRANSITIONS),
         state_field="status",
         fields={"cancel_reason": reason[:200]},
         record_event=lambda row, from_status, to_status: _event(
@@ -276,7 +276,7 @@ def item_rotate_code(*, item: ServiceItem, by: User) -> ServiceItem:
 
 # ---------------------------------------------------------------------------------------------- sign-ups
 
-SIGNUP_TRANSITIONS = {
+SIGNUP_TRANSITIONS: dict[str, set[str]] = {
     SignUpStatus.CONFIRMED: {SignUpStatus.CANCELLED, SignUpStatus.WAITLISTED},
     SignUpStatus.WAITLISTED: {SignUpStatus.CONFIRMED, SignUpStatus.CANCELLED},
     SignUpStatus.CANCELLED: {SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED},

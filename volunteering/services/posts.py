@@ -125,7 +125,7 @@ def post_update(*, post: ServicePost, by: User, **changes) -> ServicePost:
 
 # ----------------------------------------------------------------------------------------------- claims
 
-CLAIM_TRANSITIONS = {
+CLAIM_TRANSITIONS: dict[str, set[str]] = {
     ClaimStatus.PENDING: {ClaimStatus.APPROVED, ClaimStatus.DECLINED, ClaimStatus.WITHDRAWN},
     ClaimStatus.APPROVED: {ClaimStatus.WITHDRAWN},
     ClaimStatus.DECLINED: set(),

@@ -20,6 +20,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # ------------------------------------------------------------------------------------------- helpers
 
 
+class NoVolunteeringAccess(DjangoPermissionDenied):
+    """The user has no part in any community's volunteering here (an employer liaison, an outsider), or asks
+    for an office page without running an office: the 403 page "无权访问", as for every office page.
+    Another community's objects stay a 404 (`get_object_or_404` on the scoped querysets)."""
+
+
 def _run(request, action, success: str) -> bool:
     """Call a service; on a refused rule show its message instead. Returns True on success."""
     try:

@@ -19,7 +19,9 @@ from ..models import (
     SignUpStatus,
 )
 from ._common import (
+    NoVolunteeringAccess,
     _base_context,
+    _communities,
     _current_community,
     _own_person,
     _run,
@@ -98,6 +100,8 @@ def checkin_scan(request, token):
 def checkin_code(request):
     """Type the 6-character code shown by the organiser; the page finds the member's item open now."""
     person_id = scope_for(request.user).person_id
+    if person_id is None:
+        raise NoVolunteeringAccess
     open_items = selectors.items_open_for_checkin(person_id)
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -137,6 +141,8 @@ def checkin_code(request):
 def my_items(request):
     person = _own_person(request)
     if person is None:
+        if not _communities(request).exists():
+            raise NoVolunteeringAccess
         return render(request, "volunteering/my_items.html", _base_context(request, None, no_person=True))
     community = _current_community(request)
     year = timezone.localdate().year

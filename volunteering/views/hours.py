@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -22,6 +23,7 @@ from ..models import (
     ServiceRecord,
 )
 from ._common import (
+    NoVolunteeringAccess,
     _back,
     _base_context,
     _current_community,
@@ -40,7 +42,7 @@ def records(request):
     scope = scope_for(request.user)
     community = _current_community(request)
     if community is None:
-        raise Http404
+        raise NoVolunteeringAccess
     qs = (
         ServiceRecord.objects.visible_to(request.user)
         .filter(item__community=community)
@@ -77,7 +79,7 @@ def record_new(request):
     """A member reports hours they served at an item (本人申报), to be approved by the organiser."""
     person = _own_person(request)
     if person is None:
-        raise Http404
+        raise DjangoPermissionDenied("只有党员本人可以申报服务时长")
     now = timezone.now()
     eligible = (
         ServiceItem.objects.visible_to(request.user)

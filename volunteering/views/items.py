@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from ..models import (
     SignUpStatus,
 )
 from ._common import (
+    NoVolunteeringAccess,
     _back,
     _base_context,
     _current_community,
@@ -44,7 +45,7 @@ from ._common import (
 def items(request):
     community = _current_community(request)
     if community is None:
-        raise Http404
+        raise NoVolunteeringAccess
     person_id = scope_for(request.user).person_id
     qs = selectors.items_with_counts(
         ServiceItem.objects.visible_to(request.user).filter(community=community), person_id
@@ -125,7 +126,7 @@ def item_edit(request, pk=None):
     item = get_object_or_404(ServiceItem.objects.visible_to(request.user), pk=pk) if pk else None
     community = item.community if item else _current_community(request, managed_only=True)
     if community is None:
-        raise Http404
+        raise NoVolunteeringAccess
     _require_office(request, community.pk)
     initial = {}
     if item:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from members import permissions
 from .. import forms, selectors, services
 from ._common import (
     XLSX,
+    NoVolunteeringAccess,
     _base_context,
     _current_community,
     _require_office,
@@ -29,7 +30,7 @@ def requirement(request):
     """Who is behind the yearly requirement, by employer (office and town)."""
     community = _current_community(request, managed_only=True)
     if community is None or not permissions.oversees(request.user, community.pk):
-        raise Http404
+        raise NoVolunteeringAccess
     year = _year(request)
     rows = selectors.requirement_rows(community_ids=[community.pk], year=year)
     only_behind = request.GET.get("behind", "1") == "1"
@@ -54,7 +55,7 @@ def requirement(request):
 def policy(request):
     community = _current_community(request, managed_only=True)
     if community is None:
-        raise Http404
+        raise NoVolunteeringAccess
     _require_office(request, community.pk)
     current = selectors.policy_for(community)
     form = forms.PolicyForm(
@@ -116,7 +117,7 @@ def ledger(request, person_id):
 def ledger_export(request):
     community = _current_community(request, managed_only=True)
     if community is None or not permissions.oversees(request.user, community.pk):
-        raise Http404
+        raise NoVolunteeringAccess
     return ledger_download(request, community, _year(request))
 
 

@@ -1,7 +1,6 @@
 """Where volunteering starts: the role's landing page and the office's dashboard."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from ..models import (
     ServiceRecord,
 )
 from ._common import (
+    NoVolunteeringAccess,
     _base_context,
     _current_community,
 )
@@ -41,7 +41,7 @@ def dashboard(request):
     decision, members behind the yearly requirement, the next items."""
     community = _current_community(request, managed_only=True)
     if community is None or not permissions.oversees(request.user, community.pk):
-        raise Http404
+        raise NoVolunteeringAccess
     year = timezone.localdate().year
     posts = list(selectors.posts_with_staffing(ServicePost.objects.filter(community=community)))
     rows = selectors.requirement_rows(community_ids=[community.pk], year=year)

@@ -18,6 +18,7 @@ from ..models import (
     TeamMember,
 )
 from ._common import (
+    NoVolunteeringAccess,
     _back,
     _base_context,
     _current_community,
@@ -34,7 +35,7 @@ from ._common import (
 def posts(request):
     community = _current_community(request)
     if community is None:
-        raise Http404
+        raise NoVolunteeringAccess
     person = _own_person(request)
     qs = selectors.posts_with_staffing(
         ServicePost.objects.visible_to(request.user).filter(community=community)
@@ -67,7 +68,7 @@ def post_edit(request, pk=None):
     post = get_object_or_404(ServicePost.objects.visible_to(request.user), pk=pk) if pk else None
     community = post.community if post else _current_community(request, managed_only=True)
     if community is None:
-        raise Http404
+        raise NoVolunteeringAccess
     _require_office(request, community.pk)
     initial = (
         {
@@ -127,7 +128,7 @@ def team_join(request):
     community = _current_community(request)
     person = _own_person(request)
     if community is None or person is None:
-        raise Http404
+        raise NoVolunteeringAccess
     _run(
         request,
         lambda: services.team_join(community=community, person=person, by=request.user),
@@ -140,7 +141,7 @@ def team_join(request):
 def claims(request):
     community = _current_community(request)
     if community is None:
-        raise Http404
+        raise NoVolunteeringAccess
     qs = (
         PostClaim.objects.visible_to(request.user)
         .filter(community=community)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from ..models import (
     SkillListing,
 )
 from ._common import (
+    NoVolunteeringAccess,
     _back,
     _base_context,
     _current_community,
@@ -52,7 +52,7 @@ def _with_shown_phones(listings, user):
 def programmes(request):
     community = _current_community(request)
     if community is None:
-        raise Http404
+        raise NoVolunteeringAccess
     qs = Programme.objects.visible_to(request.user).filter(community=community)
     return render(request, "volunteering/programmes.html", _base_context(request, community, programmes=qs))
 
@@ -61,7 +61,7 @@ def programmes(request):
 def programme_new(request):
     community = _current_community(request, managed_only=True)
     if community is None:
-        raise Http404
+        raise NoVolunteeringAccess
     _require_office(request, community.pk)
     form = forms.ProgrammeForm(request.POST or None)
     created = []
@@ -252,7 +252,7 @@ def skills(request):
     """技能名录: who can come when a resident calls (repairs, medical help …)."""
     community = _current_community(request)
     if community is None:
-        raise Http404
+        raise NoVolunteeringAccess
     qs = SkillListing.objects.visible_to(request.user).active().filter(programme__community=community)
     q = request.GET.get("q", "").strip()
     if q:

@@ -1,0 +1,4 @@
+from .complaints import ComplaintViewSet
+from .orders import OrderViewSet
+
+__all__ = ["ComplaintViewSet", "OrderViewSet"]
