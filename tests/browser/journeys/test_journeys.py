@@ -4,8 +4,8 @@ Each page a journey reaches is checked by `Journey.check` (support.py): a full-p
 test-artifacts/journeys/, no console error, no CSP violation, no sideways scrolling, no serious or critical
 axe-core violation. Offices work at 1366×900, members, officers and residents on a 390×844 phone.
 
-Selectors are the ones a person reads: roles, labels and visible Chinese text. Steps that wait for work not
-yet in main are behind the switches below; turn one on when its branch lands.
+Selectors are the ones a person reads: roles, labels and visible Chinese text; people move through the
+grouped menu (on a phone behind its 菜单 button), which must show every entry without scrolling sideways.
 """
 
 from __future__ import annotations
@@ -37,10 +37,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MISTAKES = "roster-with-mistakes.xlsx"  # the shared sample (tests/members/data/)
 
-# Steps that depend on branches not yet merged into main.
-HOMES = False  # role home pages, grouped navigation, roster problems .xlsx, own-community import
-UIFIXES = False  # reveal a number with a reason + tel: link, ISO dates in date inputs, the notice's QR
-MENU_MUST_FIT = HOMES  # the grouped menu: no entry hidden behind the menu's own sideways scrolling
+MENU_MUST_FIT = True  # the grouped menu: no entry hidden behind the menu's own sideways scrolling
 
 SIX = list(SAMPLE_COMMUNITIES)  # the manual's six communities of 城关镇, as the sample roster names them
 
@@ -81,9 +78,8 @@ def png(folder: Path) -> Path:
 
 
 def go(page, path, *, group=None, link=None):
-    """To a page: through the grouped menu once it is there (HOMES; on a phone its 菜单 button first),
-    by its address before."""
-    if not (HOMES and group):
+    """To a page through the grouped menu (on a phone its 菜单 button first); by its address without `group`."""
+    if not group:
         page.goto(path)
         return
     nav = page.get_by_role("navigation", name="主菜单")
@@ -134,35 +130,32 @@ def test_secretary_imports_the_roster_confirms_a_registration_and_appoints_an_of
     page.get_by_role("button", name="上传并检查").click()
     problems = page.locator("table.errors")
     expect(page.get_by_role("alert")).to_contain_text("本次不能导入")
-    if HOMES:  # identical problems grouped; the rows folded under them
-        expect(page.locator("table.problems")).to_contain_text("不属于您管理的社区")
-        page.locator("summary", has_text="逐行明细").click()
+    # identical problems grouped; each row under them
+    expect(page.locator("table.problems")).to_contain_text("不属于您管理的社区")
+    page.locator("summary", has_text="逐行明细").click()
     for row in ("6", "10", "14", "17", "43"):
         expect(
             problems.locator("td[data-label=行号]", has_text=re.compile(rf"^{row}$")).first
         ).to_be_visible()
     j.check("导入的错误")
 
-    if HOMES:  # the problems as a spreadsheet, the bad rows marked
-        with page.expect_download() as download:
-            page.get_by_role("link", name=re.compile("下载问题表")).click()
-        saved = tmp_path / download.value.suggested_filename
-        download.value.save_as(saved)
-        assert openpyxl.load_workbook(saved).active.max_row > 2
+    # She downloads them: her own sheet back, each bad row with its problem
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("下载问题表")).click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    cells = [str(c) for r in openpyxl.load_workbook(saved).active.iter_rows(values_only=True) for c in r if c]
+    assert any("校验位" in c for c in cells) and any("县城乡规划设计研究院" in c for c in cells)
 
     # She fixes them in Excel and uploads again; only her community's rows are hers to import
-    fixed = fixed_roster(tmp_path, only=None if HOMES else "北街社区")
+    fixed = fixed_roster(tmp_path)
     page.get_by_role("link", name="重新上传").click()
     page.get_by_label(re.compile("文件")).set_input_files(fixed)
     page.get_by_role("button", name="上传并检查").click()
-    if HOMES:  # the town's file: her community's rows only, all or nothing
-        expect(page.get_by_role("status")).to_contain_text("属于其他社区")
-        j.check("只导入本社区")
-        page.get_by_role("button", name=re.compile("只导入本社区")).click()
-    else:
-        expect(page.locator(".notice.ok")).to_contain_text("检查通过")
-        j.check("检查通过")
-        page.get_by_role("button", name="确认导入").click()
+    # the town's file: she may import her community's rows only, all or nothing
+    expect(page.get_by_role("status")).to_contain_text("属于其他社区")
+    j.check("只导入本社区")
+    page.get_by_role("button", name=re.compile("只导入本社区")).click()
     expect(page.get_by_text("导入完成")).to_be_visible()
     j.check("导入完成")
     page.get_by_role("link", name="查看花名册").click()
@@ -186,10 +179,7 @@ def test_secretary_imports_the_roster_confirms_a_registration_and_appoints_an_of
     person = page.get_by_label(re.compile(r"^人员[:：]?$"))
     person.select_option(person.locator("option", has_text="薛洋").first.get_attribute("value"))
     appointed_on = page.get_by_label("聘用日期")
-    if UIFIXES:  # the date the server fills in is one the browser accepts
-        expect(appointed_on).to_have_value(timezone.localdate().isoformat())
-    else:
-        appointed_on.fill(timezone.localdate().isoformat())
+    expect(appointed_on).to_have_value(timezone.localdate().isoformat())  # a date the browser accepts
     j.check("聘用信息员")
     page.get_by_role("button", name="聘用").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("薛洋")
@@ -201,10 +191,7 @@ def test_secretary_imports_the_roster_confirms_a_registration_and_appoints_an_of
 
     # Her home shows what waits for her
     page.get_by_role("link", name="首页").click()
-    if HOMES:
-        expect(page.get_by_role("heading", name="今日待办")).to_be_visible()
-    else:
-        expect(page.get_by_role("link", name=re.compile("报到待确认"))).to_be_visible()
+    expect(page.get_by_role("heading", name="今日待办")).to_be_visible()
     j.check("首页：待办")
 
 
@@ -238,8 +225,7 @@ def test_member_on_a_phone_claims_a_post_signs_up_checks_in_and_sees_the_year(jo
 
     login_through_form(page, cast.member.username)
     expect(page.get_by_role("heading", level=1)).to_contain_text("您好")
-    if HOMES:  # what he does today: the next item, the year against the requirement
-        expect(page.get_by_role("main")).to_contain_text("下一项服务")
+    expect(page.get_by_role("main")).to_contain_text("下一项服务")  # what he does today
     j.check("首页")
 
     # He claims a post
@@ -288,8 +274,7 @@ def test_resident_reports_with_a_photo_follows_it_reads_the_reply_and_rates_it(j
     page.goto("/cases/public/")
     j.check("民声我听")
     page.get_by_role("link", name=re.compile("我要反映")).click()
-    if UIFIXES:  # the privacy text is folded: the form starts on the first screen
-        expect(page.get_by_label("所在社区")).to_be_in_viewport()
+    expect(page.get_by_label("所在社区")).to_be_in_viewport()  # the privacy text is folded
     page.get_by_label("所在社区").select_option(label="北街社区")
     page.get_by_label("问题类别").select_option(index=1)
     page.get_by_label("反映内容").fill("3号楼楼道灯坏了，晚上看不见，老人上下楼不安全")
@@ -364,10 +349,9 @@ def test_hall_case_is_promised_assigned_handled_on_a_phone_and_closed_by_the_rat
     # The officer, on her phone, finds it on her list
     field = journey("4b 信息员（手机）：办结、电话、约定上门", cast.officer, viewport=PHONE)
     phone = field.page
-    if HOMES:  # her home lists what she was given, with its deadline
-        phone.goto("/")
-        expect(phone.get_by_role("main")).to_contain_text(tracking_no)
-        field.check("首页")
+    phone.goto("/")
+    expect(phone.get_by_role("main")).to_contain_text(tracking_no)  # her home: what she was given, when due
+    field.check("首页")
     go(phone, "/cases/my/", group="民情办理", link="我的民情件")
     field.check("我的民情件")
     phone.get_by_role("link", name=re.compile(tracking_no)).click()
@@ -375,10 +359,10 @@ def test_hall_case_is_promised_assigned_handled_on_a_phone_and_closed_by_the_rat
     act(phone, "开始办理")
     act(phone, "办结", fill={"办理结果": "已联系物业疏通下水道，污水已清理"})
     field.check("已办结")
-    if UIFIXES:  # she reveals the resident's number with a reason and calls from the page
-        phone.locator("form.reveal").get_by_role("button", name="约定上门时间").click()
-        expect(phone.get_by_role("link", name="13912345678")).to_have_attribute("href", "tel:13912345678")
-        field.check("完整号码")
+    # she reveals the resident's number with a one-tap reason, and calls from the page
+    phone.locator("form.reveal").get_by_role("button", name="约定上门时间").click()
+    expect(phone.get_by_role("link", name="13912345678")).to_have_attribute("href", "tel:13912345678")
+    field.check("完整号码")
     visit = timezone.localtime() + dt.timedelta(days=1)
     act(phone, "约定上门", fill={"约定上门时间": visit.strftime("%Y-%m-%dT10:00"), "地点": "2号楼1单元"})
     field.check("约定上门")
@@ -425,13 +409,12 @@ def test_employer_liaison_sees_its_members_year_and_the_sheets_inbox(journey, ca
     login_through_form(page, cast.liaison.username)
     members = page.get_by_role("main")
     expect(members.get_by_role("row", name=re.compile("马明"))).to_contain_text("已报到")
-    if HOMES:  # the year's activity beside each member
-        expect(members.get_by_role("columnheader", name=re.compile("服务时长"))).to_be_visible()
-        expect(members.get_by_role("row", name=re.compile("马明"))).to_contain_text("2.0")
+    expect(members.get_by_role("columnheader", name=re.compile("服务时长"))).to_be_visible()  # the year
+    expect(members.get_by_role("row", name=re.compile("马明"))).to_contain_text("2.0")
     j.check("本单位党员")
 
     # The community's feedback sheet waits in its inbox: it downloads it and acknowledges receipt
-    page.goto("/evaluations/inbox/")
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="单位收件箱").click()
     sheet = page.locator(".card", has_text="马明").first
     expect(sheet).to_contain_text("服务事项 1 项")
     pdf = page.request.get(sheet.get_by_role("link", name=re.compile("PDF")).get_attribute("href"))
@@ -460,11 +443,9 @@ def test_town_supervisor_compares_the_six_communities_and_opens_an_overdue_list(
         expect(table).to_contain_text(name)
     j.check("六个社区")
 
-    if HOMES:  # each figure links to its filtered list
-        row = table.get_by_role("row", name=re.compile("长城社区"))
-        row.locator("a[data-figure=overdue]").click()
-    else:
-        page.goto(f"/cases/?community={communities['长城社区'].pk}&overdue=true")
+    # each figure links to its filtered list
+    table.get_by_role("row", name=re.compile("长城社区")).locator("a[data-figure=overdue]").click()
+    expect(page).to_have_url(re.compile(rf"community={communities['长城社区'].pk}"))
     expect(page.get_by_role("main")).to_contain_text(late.tracking_no)
     j.check("长城社区超期")
     go(page, "/cases/overdue/", group="民情办理", link="超期督办")
