@@ -87,6 +87,9 @@ class RosterFilterForm(Form):
     def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
+        # the filters show no <label>: each control is named for screen readers
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
 
 
 class PersonForm(Form):

@@ -26,7 +26,7 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing (apt-get install chromium)")
     here = Path(__file__).parent
     for item in items:
-        if item.path.parent == here:
+        if here in item.path.parents:
             item.add_marker(skip)
 
 
