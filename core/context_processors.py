@@ -19,7 +19,7 @@ class Bell:
         user = getattr(self._request, "user", None)
         if user is None or not user.is_authenticated:
             return 0
-        return notifications.unread_count(user)
+        return notifications.request_unread_count(user)
 
     @property
     def label(self) -> str:

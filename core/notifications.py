@@ -196,12 +196,18 @@ def mark_read(*, user, ids=None) -> int:
 
 
 def unread_count(user) -> int:
-    """The user's unread notifications, counted once per user object (a request's `request.user`): the
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def request_unread_count(user) -> int:
+    """unread_count, counted once per user object: for `request.user` (a new object each request), so the
     bell and a home page's notices read the same number with one query. mark_read forgets it."""
     if user is None or not user.is_authenticated:
         return 0
     if _UNREAD not in user.__dict__:
-        user.__dict__[_UNREAD] = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+        user.__dict__[_UNREAD] = unread_count(user)
     return user.__dict__[_UNREAD]
 
 

@@ -168,11 +168,11 @@ def community_home_figures(*, community_ids, today) -> dict:
 def notices_section(*, user, scope, person, today):
     """未读通知: how many of the user's notifications are unread (shared with the bell), and the latest three."""
     from core.models import Notification
-    from core.notifications import unread_count
+    from core.notifications import request_unread_count
 
     from .home import HomeSection
 
-    count = unread_count(user)  # the bell's count: one query for both
+    count = request_unread_count(user)  # the bell's count: one query for both
     if not count:
         return None
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)

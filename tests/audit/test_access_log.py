@@ -174,14 +174,16 @@ def test_the_office_spreadsheets_are_logged_downloads(cast, office, url, descrip
 
     assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
     row = only_access(what="export")
-    assert row.description == description and row.user == cast.secretary
+    assert row.description == description
 
 
 def test_the_roster_problems_sheet_is_a_logged_download(cast, office):
     from members.roster import roster_import_create
     from tests.members.roster_files import sample_file
 
-    batch = roster_import_create(by=cast.secretary, fileobj=sample_file("roster-2026.xlsx"), filename="r.xlsx")
+    batch = roster_import_create(
+        by=cast.secretary, fileobj=sample_file("roster-2026.xlsx"), filename="r.xlsx"
+    )
 
     response = office.get(f"/api/v1/roster-imports/{batch.pk}/problems-xlsx/")
 

@@ -241,7 +241,9 @@ def test_the_bell_shows_the_unread_count_on_a_page_with_one_query(cast, client, 
         page = client.get("/").content.decode()
     assert 'class="bell' in page and f'data-unread="{rows}"' in page
     # one COUNT for the bell, which the home's 未读通知 reads too (it adds only its three latest)
-    counted = [q["sql"] for q in queries.captured_queries if "core_notification" in q["sql"] and "COUNT(" in q["sql"]]
+    counted = [
+        q["sql"] for q in queries.captured_queries if "core_notification" in q["sql"] and "COUNT(" in q["sql"]
+    ]
     assert len(counted) == 1, counted
 
 

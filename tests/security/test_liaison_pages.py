@@ -8,9 +8,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-# What a liaison uses: its inbox and consultations, its account, and the public pages everyone may open.
+# What a liaison uses: its inbox and consultations, its notifications, its account, and the public pages
+# everyone may open.
 LIAISON_PAGES = {
     "/",
+    "/inbox/",
+    "/inbox/settings/",
+    "/evaluations/inbox/sheets.xlsx",  # the year's workbook of its own members' sent sheets
     "/accounts/password/",
     "/accounts/2fa/setup/",
     "/evaluations/inbox/",
