@@ -243,6 +243,7 @@ def _seed_community(community: Community, *, rng: random.Random, today: dt.date,
         Mailbox.objects.filter(pk=box.pk).update(installed_on=today - dt.timedelta(days=30))
         boxes.append(box)
         counts["mailboxes"] += 1
+    clock = DemoClock()
     day = today
     for back in range(5):
         day = workdays.previous_working_day(day, town=town_id)
@@ -252,7 +253,8 @@ def _seed_community(community: Community, *, rng: random.Random, today: dt.date,
             letters = (
                 [{"content": rng.choice(CONCERNS)[1], "category": "other"}] if back == 1 and i == 0 else []
             )
-            services.mailbox_open(mailbox=box, by=box.keeper, opened_on=day, letters=letters)
+            with clock.at(_on(day, 8, rng)):  # opened in the morning of that day, not when the seed runs
+                services.mailbox_open(mailbox=box, by=box.keeper, opened_on=day, letters=letters)
             counts["cases"] += len(letters)
             counts["openings"] += 1
 
@@ -260,18 +262,20 @@ def _seed_community(community: Community, *, rng: random.Random, today: dt.date,
     for user in officer_users:
         for k in range(3):
             category, heard = rng.choice(CONCERNS)
-            entry = services.diary_add(
-                by=user,
-                community=community,
-                visited_on=today - dt.timedelta(days=k * 4 + 1),
-                household=f"{rng.choice(buildings).name if buildings[0] else ''}{rng.randint(1, 6)}0{rng.randint(1, 4)} 室",
-                heard=heard,
-                building=rng.choice(buildings),
-            )
-            counts["diary_entries"] += 1
-            if k == 0:
-                services.diary_to_case(entry=entry, by=user, category=category)
-                counts["cases"] += 1
+            visited_on = today - dt.timedelta(days=k * 4 + 1)
+            with clock.at(_on(visited_on, 15, rng)):  # written up the afternoon of the visit
+                entry = services.diary_add(
+                    by=user,
+                    community=community,
+                    visited_on=visited_on,
+                    household=f"{rng.choice(buildings).name if buildings[0] else ''}{rng.randint(1, 6)}0{rng.randint(1, 4)} 室",
+                    heard=heard,
+                    building=rng.choice(buildings),
+                )
+                counts["diary_entries"] += 1
+                if k == 0:
+                    services.diary_to_case(entry=entry, by=user, category=category)
+                    counts["cases"] += 1
 
     # The reception rota: last month (held, with visitors), this month and next (published ahead).
     first = today.replace(day=1)
@@ -299,44 +303,50 @@ def _seed_community(community: Community, *, rng: random.Random, today: dt.date,
             if reception.held_on <= today and month == months[0]:
                 for _ in range(2):
                     category, content = rng.choice(CONCERNS)
-                    services.reception_item_record(
-                        reception=reception,
-                        by=office,
-                        visitor_name=rng.choice(["吴阿姨", "郑师傅", "冯老师"]),
-                        visitor_phone=f"138{rng.randrange(10**8):08d}",
-                        content=content,
-                        category=category,
-                        priority_subject=PrioritySubject.MANY_RESIDENTS
-                        if kind == ReceptionKind.LEADERS
-                        else "",
-                    )
+                    with clock.at(_on(reception.held_on, 9, rng)):  # heard on the reception day
+                        services.reception_item_record(
+                            reception=reception,
+                            by=office,
+                            visitor_name=rng.choice(["吴阿姨", "郑师傅", "冯老师"]),
+                            visitor_phone=f"138{rng.randrange(10**8):08d}",
+                            content=content,
+                            category=category,
+                            priority_subject=PrioritySubject.MANY_RESIDENTS
+                            if kind == ReceptionKind.LEADERS
+                            else "",
+                        )
                     counts["cases"] += 1
 
     # Last month's forum: one matter answered on the spot, two registered as cases.
     forum_day = workdays.previous_working_day(first, town=town_id)
-    services.forum_record(
-        community=community,
-        by=office,
-        held_on=forum_day,
-        title=f"{forum_day:%m}月民情恳谈会",
-        attendees=[
-            {"name": "孙海", "role": "镇党委副书记"},
-            {"name": "周明", "role": "人大代表"},
-            {"name": "县人民医院代表", "role": "辖区单位"},
-            {"name": "王桂兰", "role": "居民代表"},
-        ],
-        minutes="通报社区本月工作，听取辖区单位和居民意见。",
-        items=[
-            {
-                "raised_by": "王桂兰",
-                "content": "社区活动室开放时间能否延长",
-                "answered_on_spot": True,
-                "answer": "下月起延长至晚八点",
-            },
-            {"raised_by": "县人民医院代表", "content": "医院门口停车混乱，需要协调", "category": "security"},
-            {"raised_by": "周明", "content": "老旧小区加装电梯的政策", "category": "policy"},
-        ],
-    )
+    with clock.at(_on(forum_day, 15, rng)):  # minutes recorded the afternoon of the forum
+        services.forum_record(
+            community=community,
+            by=office,
+            held_on=forum_day,
+            title=f"{forum_day:%m}月民情恳谈会",
+            attendees=[
+                {"name": "孙海", "role": "镇党委副书记"},
+                {"name": "周明", "role": "人大代表"},
+                {"name": "县人民医院代表", "role": "辖区单位"},
+                {"name": "王桂兰", "role": "居民代表"},
+            ],
+            minutes="通报社区本月工作，听取辖区单位和居民意见。",
+            items=[
+                {
+                    "raised_by": "王桂兰",
+                    "content": "社区活动室开放时间能否延长",
+                    "answered_on_spot": True,
+                    "answer": "下月起延长至晚八点",
+                },
+                {
+                    "raised_by": "县人民医院代表",
+                    "content": "医院门口停车混乱，需要协调",
+                    "category": "security",
+                },
+                {"raised_by": "周明", "content": "老旧小区加装电梯的政策", "category": "policy"},
+            ],
+        )
     counts["forums"] += 1
     counts["cases"] += 2
 
@@ -355,6 +365,11 @@ def _seed_community(community: Community, *, rng: random.Random, today: dt.date,
 
 
 @transaction.atomic
+def _on(day: dt.date, hour: int, rng: random.Random) -> dt.datetime:
+    """A moment in office hours of `day` (Asia/Shanghai), for DemoClock."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, rng.randint(0, 59))))
+
+
 def seed(*, town, rng: random.Random, today: dt.date) -> dict:
     counts = dict.fromkeys(
         [

@@ -75,3 +75,24 @@ def test_the_demo_history_is_spread_over_the_past_weeks_not_stamped_at_seeding(d
         ats = [e.at for e in case.events.all()]
         assert ats == sorted(ats)
         assert ats[0] >= case.received_at - dt.timedelta(seconds=1)
+
+
+def test_cases_from_the_channels_are_registered_on_their_days_not_when_the_seed_runs(db):
+    town = _town()
+    seeded_at = timezone.now()
+    demo.seed(town=town, rng=random.Random(7), today=timezone.localdate())
+
+    born_elsewhere = Case.objects.filter(
+        channel__in=[
+            Channel.MAILBOX,
+            Channel.OFFICER_VISIT,
+            Channel.DEPUTY_RECEPTION,
+            Channel.LEADER_RECEPTION,
+            Channel.FORUM,
+        ]
+    ).prefetch_related("events")
+    assert born_elsewhere.count() >= 10
+    for case in born_elsewhere:
+        # the opening, visit, reception or forum was on a past working day: so is the case and its first event
+        assert case.received_at < seeded_at - dt.timedelta(hours=1), (case.channel, case.received_at)
+        assert case.events.all()[0].at < seeded_at - dt.timedelta(hours=1)
