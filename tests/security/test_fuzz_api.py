@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
-from core.api_views import MarkReadSerializer
+from core.api_views import MarkReadSerializer, PreferencesSerializer
 from core.notifications import notify
 from members import serializers as ms
 from members import services
@@ -85,6 +85,7 @@ def world(cast):
         "community": cast.beijie.pk,
         "town": cast.town_obj.pk,
         "roster_import": roster_import.pk,
+        "notification": notification.pk,
         "ids": [
             notification.pk,
             cast.beijie.pk,
@@ -371,6 +372,8 @@ ENDPOINTS = {
     "roster-imports-create": ("multipart", "/api/v1/roster-imports/", ms.RosterUploadSerializer),
     "roster-imports-commit": ("post", "/api/v1/roster-imports/{roster_import}/commit/", None),
     "notifications-mark-read": ("post", "/api/v1/notifications/mark-read/", MarkReadSerializer),
+    "notifications-read": ("post", "/api/v1/notifications/{notification}/read/", None),
+    "notifications-preferences": ("patch", "/api/v1/notifications/preferences/", PreferencesSerializer),
     "towns-update": ("patch", "/api/v1/towns/{town}/", ms.TownSerializer),
 }
 # Who sends the payloads when the secretary of 北街 may not make the write (and would get 403 unread).

@@ -11,7 +11,8 @@ error shape {"error": {"code", "message", "fields"}}, where a validation error n
 Each example runs in a savepoint that is rolled back, so every example starts from the same data.
 
 test_every_write_operation_of_the_schema_is_fuzzed holds the fuzz entries of both files (ENDPOINTS there,
-CASES and VOLUNTEERING here) against the write operations of the OpenAPI schema, one by one.
+CASES, VOLUNTEERING, EVALUATIONS_EMPLOYER and SUPERVISION here) against the write operations of the OpenAPI
+schema, one by one.
 """
 
 import datetime as dt
@@ -33,7 +34,14 @@ from core import workdays
 from tests.api.test_volunteering_permissions import build_world
 from tests.cases.factories import make_case
 from tests.security.test_fuzz_api import ENDPOINTS, FUZZ, assert_well_formed, payloads, send, values
-from tests.security.test_mass_assignment import BODY_METHODS, _fixture_function, write_operations
+from tests.security.test_mass_assignment import (
+    BODY_METHODS,
+    SUPERVISION_DAY,
+    _fixture_function,
+    staff_complaint,
+    supervision_order,
+    write_operations,
+)
 from tests.volunteering.factories import (
     at,
 )
@@ -140,6 +148,8 @@ CASES = {
     "cases-close": _case_action("close", CaseState.RATED, {}),
     "cases-reveal": _case_action("reveal", CaseState.ASSIGNED, {"reason": "需要回访"}),
     "cases-erase": _case_action("erase", CaseState.CLOSED, {"reason": "居民要求删除"}),
+    # no body: stray keys only; printing the one-time notice reissues the access code
+    "cases-notice": _case_action("notice", CaseState.WAITING_DOCUMENTS, {}),
     "case-groups-create": lambda cast: (
         "secretary",
         "post",
@@ -411,6 +421,44 @@ EVALUATIONS_EMPLOYER = {
 }
 
 
+# ---- supervision: endpoint → builder(cast) → (persona, method, url, known-good body), on SUPERVISION_DAY --
+
+S = "/api/v1/supervision/"
+
+SUPERVISION = {
+    "orders-answer": lambda cast: (
+        "director",
+        "post",
+        f"{S}orders/{supervision_order(cast).pk}/answer/",
+        {"answer": "已督促承办人本周办结"},
+    ),
+    "orders-close": lambda cast: (
+        "town",
+        "post",
+        f"{S}orders/{supervision_order(cast).pk}/close/",
+        {"reason": "承办人已落实措施，继续跟踪"},
+    ),
+    "orders-escalate": lambda cast: (
+        "town",
+        "post",
+        f"{S}orders/{supervision_order(cast).pk}/escalate/",
+        {"note": "社区答复不及时"},
+    ),
+    "staff-complaints-create": lambda cast: (
+        "town",
+        "post",
+        f"{S}staff-complaints/",
+        {"community": cast.beijie.pk, "staff": cast.staff.pk, "content": "窗口办事态度生硬"},
+    ),
+    "staff-complaints-conclude": lambda cast: (
+        "town",
+        "post",
+        f"{S}staff-complaints/{staff_complaint(cast).pk}/conclude/",
+        {"finding": "founded", "findings": "经查属实，态度生硬", "measure": "admonition"},
+    ),
+}
+
+
 def _fill(body, w):
     """The body with "{name}" placeholders replaced by the world's ids (token stays a string)."""
     out = {}
@@ -504,6 +552,14 @@ def test_evaluations_employer_write_endpoints_never_answer_5xx(cast, endpoint):
         fuzz(cast, persona, method, url, _fill(body, eworld), ids)
 
 
+@pytest.mark.parametrize("endpoint", SUPERVISION)
+def test_supervision_write_endpoints_never_answer_5xx(cast, endpoint):
+    persona, method, url, good = SUPERVISION[endpoint](cast)
+    ids = [*_cast_ids(cast), cast.staff.pk, cast.director.pk, cast.town.pk]
+    with time_machine.travel(SUPERVISION_DAY, tick=False):
+        fuzz(cast, persona, method, url, good, ids)
+
+
 # ---- every write operation of the schema is fuzzed ----------------------------------------------------
 
 # operationId → why random payloads are not sent to it. Empty today: login, logout, the password change
@@ -514,9 +570,8 @@ NOT_FUZZED: dict[str, str] = {}
 WHERE = (
     "add a fuzz entry for it: ENDPOINTS in tests/security/test_fuzz_api.py (members, notifications), CASES "
     "or VOLUNTEERING in tests/security/test_fuzz_api_cases_volunteering.py, APPRAISAL in "
-    "tests/evaluations/test_appraisal_fuzz.py; or list it in NOT_FUZZED with the reason"
-    "VOLUNTEERING or EVALUATIONS_EMPLOYER in tests/security/test_fuzz_api_cases_volunteering.py; or list it in NOT_FUZZED with "
-    "the reason"
+    "tests/evaluations/test_appraisal_fuzz.py, VOLUNTEERING, EVALUATIONS_EMPLOYER or SUPERVISION in "
+    "tests/security/test_fuzz_api_cases_volunteering.py; or list it in NOT_FUZZED with the reason"
 )
 
 
@@ -541,6 +596,9 @@ def _fuzzed_urls(cast) -> dict[str, tuple[str, str]]:
     urls.update(appraisal_urls(cast))
     for name, (_, method, path, _) in EVALUATIONS_EMPLOYER.items():  # employer
         urls[f"EVALUATIONS_EMPLOYER[{name!r}]"] = (method, "/api/v1/evaluations/" + path)
+    for name, build in SUPERVISION.items():
+        _, method, url, _ = build(cast)
+        urls[f"SUPERVISION[{name!r}]"] = (method, url)
     return urls
 
 

@@ -65,7 +65,7 @@ PROTECTED = (
 COLUMNS = {name for name in PROTECTED if not name.endswith("_id") and name != "id"}
 # Set afresh on every request (a random salt): compared with the injected value only.
 RANDOM_COLUMNS = {"access_code_hash"}
-SNAPSHOT_APPS = {"members", "volunteering", "cases", "evaluations", "core"}
+SNAPSHOT_APPS = {"members", "volunteering", "cases", "evaluations", "core", "supervision"}
 INJECTED_ID = 987654
 INJECTED_TIME = "2001-01-01T00:00:00+08:00"
 
@@ -126,6 +126,11 @@ ALLOWED = {
         "person",
     ): "the member selected as excellent (a subject of the evaluation)",
     ("v1_appraisal_evaluators_create", "person"): "the panel member's roster record (a person of the town)",
+    # supervision
+    (
+        "v1_supervision_staff_complaints_create",
+        "community",
+    ): "the town office names the community the complaint is about (one of the town's: a scoped field)",
 }
 
 # --------------------------------------------------------------------------------------------- payloads
@@ -287,6 +292,66 @@ PAYLOADS = {
         "post", "consultations/{consultation}/withdraw/", "liaison"
     ),
     "v1_evaluations_certificates_create": EE("post", "certificates/", "member"),
+    # the one-time notice (a PDF; printing it reissues the access code): no body
+    "v1_cases_notice_create": L("cases-notice"),
+    # supervision: the community office director answers a level-1 order, the town closes and escalates it;
+    # complaints about staff are the town supervisor's
+    "v1_supervision_orders_answer_create": L("supervision-orders-answer", "director"),
+    "v1_supervision_orders_close_create": L("supervision-orders-close", "town"),
+    "v1_supervision_orders_escalate_create": L("supervision-orders-escalate", "town"),
+    "v1_supervision_staff_complaints_create": L("supervision-complaints-create", "town"),
+    "v1_supervision_staff_complaints_conclude_create": L("supervision-complaints-conclude", "town"),
+}
+
+# --------------------------------------------------------------------------------- supervision objects
+
+SUPERVISION_DAY = dt.datetime(2026, 10, 8, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def supervision_order(cast):
+    """An issued level-1 督办单 addressed to 北街's office director (as tests/supervision/test_orders_api.py):
+    a promised case overdue since 30 September; answer, close or escalate it on SUPERVISION_DAY."""
+    from supervision import services as supervision_services
+    from supervision.models import SupervisionOrder
+    from tests.supervision.support import D, at, promised_case
+
+    case = promised_case(cast.beijie, registered=D(2026, 9, 21), days=5, by=cast.secretary, worker=cast.staff)
+    with time_machine.travel(at(D(2026, 9, 30)), tick=False):
+        supervision_services.issue_orders(today=D(2026, 9, 30))
+    return SupervisionOrder.objects.get(case=case)
+
+
+def staff_complaint(cast):
+    """A complaint about 北街's staff member, received by the town's supervisor."""
+    from supervision import services as supervision_services
+
+    with time_machine.travel(SUPERVISION_DAY, tick=False):
+        return supervision_services.complaint_receive(
+            community=cast.beijie, staff=cast.staff, content="窗口办事态度生硬", by=cast.town
+        )
+
+
+SUPERVISION_REQUESTS = {
+    "supervision-orders-answer": lambda cast: (
+        f"/api/v1/supervision/orders/{supervision_order(cast).pk}/answer/",
+        {"answer": "已督促承办人本周办结"},
+    ),
+    "supervision-orders-close": lambda cast: (
+        f"/api/v1/supervision/orders/{supervision_order(cast).pk}/close/",
+        {"reason": "承办人已落实措施，继续跟踪"},
+    ),
+    "supervision-orders-escalate": lambda cast: (
+        f"/api/v1/supervision/orders/{supervision_order(cast).pk}/escalate/",
+        {"note": "社区答复不及时"},
+    ),
+    "supervision-complaints-create": lambda cast: (
+        "/api/v1/supervision/staff-complaints/",
+        {"community": cast.beijie.pk, "staff": cast.staff.pk, "content": "窗口办事态度生硬"},
+    ),
+    "supervision-complaints-conclude": lambda cast: (
+        f"/api/v1/supervision/staff-complaints/{staff_complaint(cast).pk}/conclude/",
+        {"finding": "founded", "findings": "经查属实，态度生硬", "measure": "admonition"},
+    ),
 }
 
 # The injected status/state: the most privileged value of the app the path belongs to.
@@ -346,6 +411,12 @@ def _build(spec: Payload, cast) -> Request:
         url = evaluations_employer_matrix.API + path.format(**vars(world))
         payload = (lambda: body(world)) if callable(body) else body
         return Request(method, url, payload, spec.persona, evaluations_employer_matrix.NOW)
+    if spec.key in SUPERVISION_REQUESTS:
+        url, payload = SUPERVISION_REQUESTS[spec.key](cast)
+        return Request("post", url, payload, spec.persona, SUPERVISION_DAY)
+    if spec.key == "cases-notice":  # no body; only a 补办件 (waiting for documents) has a notice
+        case = make_case(cast.beijie, by=cast.secretary, state="waiting_documents", worker=cast.officer)
+        return Request("post", f"/api/v1/cases/{case.pk}/notice/", {}, spec.persona, now)
     if spec.key == "people-reveal":
         return Request(
             "post",
