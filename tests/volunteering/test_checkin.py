@@ -190,3 +190,18 @@ def test_the_token_lives_ten_minutes(cast, item, signed_up):
     with time_machine.travel(at(2026, 3, 14, 8, 50) + dt.timedelta(minutes=9, seconds=59), tick=False):
         assert services.check_in(item=item, by=cast.member, token=token)[1]
     assert SignUp.objects.get(pk=signed_up.pk).checked_in_at is not None
+
+
+def test_my_page_tells_where_the_member_is_in_a_running_item(cast, item, signed_up, client):
+    from django.urls import reverse
+
+    client.force_login(cast.member)
+    page = reverse("volunteering:my_items")
+    with time_machine.travel(at(2026, 3, 14, 8, 50), tick=False):
+        assert "（可以签到）" in client.get(page).content.decode()
+        services.check_in(item=item, by=cast.member, token=checkin.make_token(item))
+        html = client.get(page).content.decode()
+    assert "（已签到，结束时签退）" in html and "可以签到" not in html
+    with time_machine.travel(at(2026, 3, 14, 11, 5), tick=False):
+        services.check_out(item=item, by=cast.member, token=checkin.make_token(item))
+        assert "（已签退）" in client.get(page).content.decode()

@@ -3,7 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import CharField, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from members.models import Person, Registration, RegistrationStatus
@@ -118,7 +118,8 @@ def my_signups(person_id: int, *, year: int | None = None) -> QuerySet:
 
 
 def items_open_for_checkin(person_id: int | None, now: dt.datetime | None = None) -> list[ServiceItem]:
-    """The member's confirmed items whose check-in/-out window is open now (for the "enter code" page)."""
+    """The member's confirmed items whose check-in/-out window is open now (for the "enter code" page), each
+    with the member's own `my_checked_in_at` / `my_checked_out_at`."""
     if not person_id:
         return []
     now = now or timezone.now()
@@ -129,7 +130,13 @@ def items_open_for_checkin(person_id: int | None, now: dt.datetime | None = None
             status=ItemStatus.OPEN,
             starts_at__lte=now + checkin.CHECKIN_OPENS_BEFORE,
             ends_at__gte=now - checkin.CHECKOUT_CLOSES_AFTER,
-        ).order_by("starts_at")
+        )
+        # where the member is in the item: checked in already (check out next) or out (nothing left to do)
+        .annotate(
+            my_checked_in_at=Max("signups__checked_in_at", filter=Q(signups__person_id=person_id)),
+            my_checked_out_at=Max("signups__checked_out_at", filter=Q(signups__person_id=person_id)),
+        )
+        .order_by("starts_at")
     )
 
 
