@@ -205,3 +205,15 @@ def test_my_page_tells_where_the_member_is_in_a_running_item(cast, item, signed_
     with time_machine.travel(at(2026, 3, 14, 11, 5), tick=False):
         services.check_out(item=item, by=cast.member, token=checkin.make_token(item))
         assert "（已签退）" in client.get(page).content.decode()
+
+
+def test_the_ledger_says_a_checked_in_item_is_under_way_not_yet_to_start(cast, item, signed_up, client):
+    from django.urls import reverse
+
+    client.force_login(cast.member)
+    page = reverse("volunteering:ledger", args=[cast.member_person.pk])
+    with time_machine.travel(at(2026, 3, 14, 8, 50), tick=False):
+        assert "已报名，尚未开始" in client.get(page).content.decode()
+        services.check_in(item=item, by=cast.member, token=checkin.make_token(item))
+        html = client.get(page).content.decode()
+    assert "已签到，服务进行中" in html and "尚未开始" not in html
