@@ -27,6 +27,11 @@ class SanctionSerializer(serializers.ModelSerializer):
 class ComplaintSerializer(serializers.ModelSerializer):
     staff_name = serializers.SerializerMethodField()
     community_name = serializers.CharField(source="community.name", read_only=True)
+    # blank until the complaint is concluded: plain strings, so the schema's enums do not refuse ""
+    finding = serializers.CharField(read_only=True, help_text="调查结论：unfounded / founded；未办结时为空")
+    measure = serializers.CharField(
+        read_only=True, help_text="处理：admonition / efficiency_warning / discipline；未处理时为空"
+    )
 
     class Meta:
         model = StaffComplaint
@@ -134,7 +139,7 @@ class ComplaintViewSet(
         return Response(ComplaintSerializer(self.get_queryset().get(pk=complaint.pk)).data)
 
     @extend_schema(responses={200: SanctionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole ladder, not a page
     def history(self, request, pk=None):
         """The staff member's measures so far (newest first)."""
         complaint = self.get_object()
